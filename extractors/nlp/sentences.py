@@ -1,0 +1,146 @@
+"""Sentence segmentation for web text, on the raw string with exact offsets.
+
+Web articles arrive as lines: titles, bullets, table rows, paragraphs with
+citation markers glued to the full stop ("parity.[1][1]"). A trained parser
+splits these badly and costs time, so this is rule-based: every line is a
+paragraph boundary, short unpunctuated lines are headings, and a full stop ends a
+sentence only when it is not part of an abbreviation, decimal or initial and the
+next word starts like a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEADING = "heading"
+SENTENCE = "sentence"
+TABLE_ROW = "table_row"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or heading / table row) as offsets into the document text."""
+
+    start: int
+    end: int
+    kind: str  # sentence | heading | table_row
+    line: int  # index of the source line (paragraph)
+    bullet: bool = False
+
+
+BULLET_RE = re.compile(
+    r"(?:[-*•▪◦‣●–—]\s+|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+|\(?[a-h][.)]\s+(?=[A-Z]))"
+)
+TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# a candidate end: terminal punctuation, closing quotes/brackets, glued citation markers
+END_RE = re.compile(r"(?:\.{3}|…|[.!?])+[\"'”’)\]]*(?:\[\d{1,3}\])*(?=\s|$)")
+CITATION_RE = re.compile(r"\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]")
+ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "etc", "vs", "approx", "dr", "mr", "mrs", "ms", "prof", "inc", "ltd", "co",
+    "jr", "sr", "st", "fig", "figs", "al", "no", "nos", "u.s", "u.k", "e.u", "cf", "ca", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "vol",
+    "ed", "eds", "est", "dept", "gov", "corp", "u.s.a", "p.p", "resp", "viz", "op", "pp",
+})
+# abbreviations that can still end a sentence when a typical sentence opener follows
+SOFT_ABBREVIATIONS = frozenset({"etc", "u.s", "u.k", "e.u", "inc", "ltd", "corp", "co", "al"})
+OPENERS = frozenset({
+    "the", "this", "that", "these", "those", "they", "it", "its", "we", "our", "i", "in", "but",
+    "however", "yet", "and", "so", "a", "an", "on", "for", "as", "at", "if", "when", "while",
+    "there", "he", "she", "his", "her", "their", "what", "why", "how", "meanwhile", "still",
+})
+END_PUNCT = tuple(".!?…:;\"'”’)]")
+
+
+def _is_heading(text: str) -> bool:
+    """Short line without final punctuation, or a Title-Case line without a full stop."""
+    stripped = CITATION_RE.sub("", text).rstrip()
+    if not stripped or stripped.endswith(END_PUNCT):
+        return False
+    words = stripped.split()
+    if len(words) <= 14:
+        return True
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps >= 0.7 * len(words)
+
+
+def _is_table_row(line: str) -> bool:
+    return line.count("|") >= 2 or (line.count("|") == 1 and line.strip().startswith("|"))
+
+
+def _boundary_ok(text: str, m: re.Match[str], line_end: int) -> bool:
+    """Does the terminal punctuation at ``m`` end a sentence?"""
+    after = m.end()
+    j = after
+    while j < line_end and text[j].isspace():
+        j += 1
+    if j >= line_end:
+        return True
+    nxt = text[j]
+    if nxt.islower():
+        return False
+    punct = m.group(0)
+    if not punct.startswith("."):
+        return True  # ! ? … end sentences when followed by a non-lowercase start
+    # the word the full stop belongs to
+    k = m.start()
+    w = k
+    while w > 0 and not text[w - 1].isspace() and text[w - 1] not in "([\"'“‘":
+        w -= 1
+    word = text[w:k].lower().rstrip(".")
+    if len(word) == 1 and word.isalpha() and text[w:k].isupper():
+        return False  # initial: "J. Smith"
+    if word in ABBREVIATIONS or (word.count(".") >= 1 and len(word) <= 5 and word.replace(".", "").isalpha()):
+        nxt_word = re.match(r"[\w']+", text[j:])
+        nw = nxt_word.group(0).lower() if nxt_word else ""
+        base = word if word in ABBREVIATIONS else "u.s"
+        return base in SOFT_ABBREVIATIONS and nw in OPENERS
+    return True
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    cur = start
+    for m in END_RE.finditer(text, start, end):
+        if m.end() <= cur:
+            continue
+        if _boundary_ok(text, m, end):
+            out.append((cur, m.end()))
+            cur = m.end()
+            while cur < end and text[cur].isspace():
+                cur += 1
+    if cur < end:
+        out.append((cur, end))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Segment ``text`` into sentences, headings and table rows (offsets exact)."""
+    out: list[Sentence] = []
+    pos = 0
+    for lineno, raw in enumerate(text.split("\n")):
+        ls, le = pos, pos + len(raw)
+        pos = le + 1
+        s, e = ls, le
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        line = text[s:e]
+        if _is_table_row(line):
+            if not TABLE_SEP_RE.match(line):
+                out.append(Sentence(s, e, TABLE_ROW, lineno))
+            continue
+        bullet = False
+        bm = BULLET_RE.match(line)
+        if bm and bm.end() < len(line):
+            s += bm.end()
+            bullet = True
+        if _is_heading(text[s:e]):
+            out.append(Sentence(s, e, HEADING, lineno, bullet))
+            continue
+        for a, b in _split_line(text, s, e):
+            out.append(Sentence(a, b, SENTENCE, lineno, bullet))
+    return out

@@ -1,0 +1,186 @@
+"""The `ingest` flow: poll due sources, fetch new entries, extract and store in batches.
+
+One Prefect task per batch of documents (not per document): Prefect's per-task
+overhead would otherwise dominate. Fetch tasks retry; every URL that does not
+become a document is recorded as a failure with its reason, and one bad source
+never stops the run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import progress
+from flows.steps import (
+    BatchResult,
+    Candidate,
+    Failure,
+    PolledSource,
+    collect_candidates,
+    extract_documents,
+    fetch_documents,
+    poll_sources,
+)
+from models.config import Config, SourceConfig, adhoc_sources, load_config
+from models.documents import DocumentInput
+from storage import load
+from storage.db import get_engine, upgrade
+
+
+def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    size = max(1, size)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+@task(name="poll-sources", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def poll_task(sources: Sequence[SourceConfig], validators: dict[str, tuple[str | None, str | None]],
+              config: Config) -> list[PolledSource]:
+    return poll_sources(sources, validators, config.settings)
+
+
+@task(name="fetch-documents", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def fetch_task(cands: Sequence[Candidate], config: Config) -> tuple[list[DocumentInput],
+                                                                     list[Failure]]:
+    return fetch_documents(cands, config.settings)
+
+
+@task(name="extract-documents", cache_policy=NO_CACHE)
+def extract_task(docs: Sequence[DocumentInput]) -> BatchResult:
+    return extract_documents(docs)
+
+
+@task(name="store-documents", cache_policy=NO_CACHE)
+def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str | None,
+               run_id: int) -> Counter[str]:
+    """Store each document in its own transaction; a failure loses only that document."""
+    engine = get_engine(database_url)
+    counts: Counter[str] = Counter()
+    stored_urls: list[str] = []
+    for item in batch.items:
+        doc = item.document
+        sid = source_ids.get(doc.source_name or "")
+        try:
+            out = load.store_document(engine, doc, item.extraction, sid)
+        except Exception as exc:  # noqa: BLE001 - recorded, run continues
+            load.record_failure(engine, url=doc.url, stage="store", kind="store_error",
+                                reason=f"{type(exc).__name__}: {exc}", run_id=run_id,
+                                source_id=sid)
+            counts["failures"] += 1
+            continue
+        counts[f"documents_{out.status}"] += 1
+        counts["claims_new"] += out.claims
+        counts["figures_new"] += out.figures
+        counts["forecasts_new"] += out.forecasts
+        stored_urls.append(doc.url)
+    load.resolve_failures(engine, stored_urls)
+    return counts
+
+
+def _record(engine: Any, failures: Sequence[Failure], source_ids: dict[str, int],
+            run_id: int) -> int:
+    for f in failures:
+        load.record_failure(engine, url=f.url, stage=f.stage, kind=f.kind, reason=f.reason,
+                            run_id=run_id, source_id=source_ids.get(f.source_name or ""),
+                            status_code=f.status_code)
+    return len(failures)
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(config_path: str | None = None, feeds: list[str] | None = None,
+           urls: list[str] | None = None, arxiv: list[str] | None = None,
+           database_url: str | None = None, force: bool = False) -> dict[str, Any]:
+    """Poll due sources (all of them with force=True) and store what is new.
+
+    Returns the run's counts, including `run_id`.
+    """
+    from extractors.nlp import EXTRACTOR_VERSION
+
+    logger = get_run_logger()
+    config = load_config(config_path) if config_path else Config()
+    extra = adhoc_sources(tuple(feeds or ()), tuple(urls or ()), tuple(arxiv or ()))
+    sources = list(config.sources) + list(extra)
+    engine = get_engine(database_url)
+    upgrade(engine)
+    _sync_registry(engine)
+    source_ids = load.sync_sources(engine, sources)
+    run_id = load.start_run(engine, "ingest", EXTRACTOR_VERSION)
+    counts: Counter[str] = Counter()
+    try:
+        _run(engine, config, sources, extra, source_ids, run_id, database_url, force, counts)
+    except BaseException as exc:
+        load.finish_run(engine, run_id, dict(counts), status="failed",
+                        error=f"{type(exc).__name__}: {exc}")
+        raise
+    load.finish_run(engine, run_id, dict(counts))
+    logger.info("ingest run %s: %s", run_id, dict(counts))
+    return {"run_id": run_id, **counts}
+
+
+def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequence[SourceConfig],
+         source_ids: dict[str, int], run_id: int, database_url: str | None, force: bool,
+         counts: Counter[str]) -> None:
+    from storage.queries import due_source_names
+
+    names = [s.name for s in sources]
+    due = set(names) if force else due_source_names(engine, names) | {s.name for s in extra}
+    todo = [s for s in sources if s.name in due]
+    states = load.source_states(engine, [s.name for s in todo])
+    validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
+    progress.report("poll", 0, len(todo))
+    polled: list[PolledSource] = []
+    futures = [poll_task.submit(batch, validators, config) for batch in chunks(todo, 8)]
+    for fut in futures:
+        polled.extend(fut.result())
+        progress.report("poll", len(polled), len(todo))
+    counts["sources_polled"] = len(polled)
+    for p in polled:
+        counts["sources_not_modified"] += p.not_modified
+        sid = source_ids[p.source.name]
+        new_items = len(p.entries) + len(p.papers) + (p.document is not None)
+        load.record_poll(engine, sid, ok=p.ok, interval_seconds=p.source.interval_seconds,
+                         etag=p.etag, last_modified=p.last_modified,
+                         error=p.failure.reason if p.failure else None, new_items=new_items)
+        counts["entries_seen"] += new_items
+    failures = [p.failure for p in polled if p.failure]
+    cands, bad = collect_candidates(polled)
+    failures += bad
+    stored = load.stored_hashes(engine, [c.url for c in cands])
+    fresh = [c for c in cands if not _unchanged(c, stored)]
+    counts["documents_unchanged"] += len(cands) - len(fresh)
+    cands = fresh
+    counts["failures"] += _record(engine, failures, source_ids, run_id)
+
+    batches = chunks(cands, config.settings.batch_size)
+    fetches = [fetch_task.submit(b, config) for b in batches]
+    done = 0
+    progress.report("documents", 0, len(cands))
+    for fut, batch in zip(fetches, batches, strict=True):
+        docs, fails = fut.result()
+        counts["failures"] += _record(engine, fails, source_ids, run_id)
+        if docs:
+            extracted = extract_task(docs)
+            counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
+            counts.update(store_task(extracted, source_ids, database_url, run_id))
+        done += len(batch)
+        progress.report("documents", done, len(cands))
+
+
+def _unchanged(cand: Candidate, stored: dict[str, str]) -> bool:
+    """Known URLs are not refetched; complete documents are compared by content."""
+    if cand.url not in stored:
+        return False
+    if cand.fetch_url is None and cand.document is not None:
+        return cand.document.content_hash == stored[cand.url]
+    return True
+
+
+def _sync_registry(engine: Any) -> None:
+    from extractors.nlp.registry import load_registry
+
+    reg = load_registry()
+    load.sync_registry(engine, reg.models, reg.benchmarks)

@@ -1,0 +1,69 @@
+"""Rich rendering of summaries and claim lists for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from models.taxonomy import STANCES
+
+
+def print_summary(console: Console, summary: Any, run: dict[str, Any] | None = None) -> None:
+    if run:
+        head = Table(title="This run", show_header=False, box=None)
+        for key in ("sources_polled", "sources_not_modified", "documents_new",
+                    "documents_updated", "documents_unchanged", "documents_duplicate",
+                    "claims_new", "figures_new", "forecasts_new", "failures"):
+            head.add_row(key.replace("_", " "), str(run.get(key, 0)))
+        console.print(head)
+    docs = Table(title="Documents by kind")
+    docs.add_column("kind")
+    docs.add_column("documents", justify="right")
+    for kind, n in sorted(summary.documents_by_kind.items()):
+        docs.add_row(kind, str(n))
+    docs.add_row("[bold]total", f"[bold]{sum(summary.documents_by_kind.values())}")
+    console.print(docs)
+
+    grid = Table(title=f"Claims by dimension x stance ({summary.claims} claims)")
+    grid.add_column("dimension")
+    for st in STANCES:
+        grid.add_column(st, justify="right")
+    for dim, row in sorted(summary.claims_by_dimension_stance.items(),
+                           key=lambda kv: -sum(kv[1].values())):
+        grid.add_row(dim, *(str(row.get(st, 0)) for st in STANCES))
+    console.print(grid)
+
+    figs = Table(title="Figures by kind")
+    figs.add_column("kind")
+    figs.add_column("figures", justify="right")
+    for kind, n in sorted(summary.figures_by_kind.items(), key=lambda kv: -kv[1]):
+        figs.add_row(kind, str(n))
+    console.print(figs)
+
+    fc = Table(title=f"Forecasts ({len(summary.forecasts)})")
+    for col in ("issuer", "probability", "conditional", "proposition"):
+        fc.add_column(col)
+    for f in summary.forecasts[:20]:
+        fc.add_row(f["issuer"] or "-", f"{f['probability']:.0%}", "yes" if f["conditional"] else "",
+                   (f["proposition"] or "")[:90])
+    console.print(fc)
+
+    fl = Table(title=f"Failures ({len(summary.failures)})")
+    for col in ("stage", "kind", "url", "reason"):
+        fl.add_column(col, overflow="fold")
+    for f in summary.failures[:50]:
+        fl.add_row(f["stage"], f["kind"], f["url"], f["reason"])
+    console.print(fl)
+
+
+def claims_table(rows: list[Any]) -> Table:
+    t = Table(show_lines=False)
+    for col in ("id", "stance", "dimensions", "hedged", "speaker", "claim", "source", "published"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(str(r.id), r.stance, ",".join(r.dimensions), "yes" if r.hedged else "",
+                  r.speaker or "", r.text, r.source or "",
+                  r.published_at.date().isoformat() if r.published_at else "")
+    return t

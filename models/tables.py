@@ -1,0 +1,235 @@
+"""SQLModel tables: the database schema.
+
+Timestamps are stored timezone-aware (UTC). Derived rows (mentions, claims,
+figures, forecasts) carry the extractor version that produced them; their
+unique keys include it, so reloading the same document adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(index: bool = False, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), index=index,
+                                                nullable=nullable))
+
+
+class Source(SQLModel, table=True):
+    """A configured source and its polling state."""
+
+    __tablename__ = "source"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    kind: str  # feed | arxiv | url
+    url: str
+    interval_seconds: int = 3600
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled_at: datetime | None = _ts()
+    last_success_at: datetime | None = _ts()
+    next_poll_at: datetime | None = _ts(index=True)
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    created_at: datetime | None = _ts()
+
+
+class Document(SQLModel, table=True):
+    """One article, feed entry or paper, keyed by its canonical URL."""
+
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True)
+    content_hash: str = Field(index=True)
+    kind: str
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = _ts(index=True)
+    published_raw: str | None = None
+    ingested_at: datetime | None = _ts(index=True, nullable=False)
+    updated_at: datetime | None = _ts()
+    revision: int = 1
+    extractor_version: str = Field(index=True)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Model(SQLModel, table=True):
+    """A model known from the registry or discovered in text (openness unknown)."""
+
+    __tablename__ = "model"
+    id: str = Field(primary_key=True)
+    name: str
+    family: str | None = Field(default=None, index=True)
+    organization: str | None = Field(default=None, index=True)
+    country: str | None = None
+    openness: str = Field(default="unknown", index=True)
+    in_registry: bool = True
+
+
+class Benchmark(SQLModel, table=True):
+    __tablename__ = "benchmark"
+    id: str = Field(primary_key=True)
+    name: str
+    dimension: str | None = None
+    in_registry: bool = True
+
+
+class Mention(SQLModel, table=True):
+    """A model or benchmark named in a document, with its character span."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        UniqueConstraint("document_id", "kind", "start", "end", "extractor_version",
+                         name="uq_mention_span"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    kind: str  # model | benchmark
+    canonical: str = Field(index=True)
+    mention: str
+    start: int
+    end: int
+    extractor_version: str
+
+
+class Claim(SQLModel, table=True):
+    """A claim sentence with its labels; published/ingested copied for fast filters."""
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end", "extractor_version",
+                         name="uq_claim_span"),
+        Index("ix_claim_ingested_id", "ingested_at", "id"),
+        Index("ix_claim_published_id", "published_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    source_id: int | None = Field(default=None, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    stance: str = Field(index=True)
+    hedged: bool = False
+    speaker: str | None = None
+    extractor_version: str = Field(index=True)
+    published_at: datetime | None = _ts()
+    ingested_at: datetime | None = _ts(nullable=False)
+
+
+class ClaimDimension(SQLModel, table=True):
+    __tablename__ = "claim_dimension"
+    __table_args__ = (Index("ix_claim_dimension_dim", "dimension", "claim_id"),)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    dimension: str = Field(primary_key=True)
+
+
+class ClaimModel(SQLModel, table=True):
+    __tablename__ = "claim_model"
+    __table_args__ = (Index("ix_claim_model_model", "model_id", "claim_id"),)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    model_id: str = Field(foreign_key="model.id", primary_key=True)
+
+
+class ClaimBenchmark(SQLModel, table=True):
+    __tablename__ = "claim_benchmark"
+    __table_args__ = (Index("ix_claim_benchmark_bench", "benchmark_id", "claim_id"),)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    benchmark_id: str = Field(foreign_key="benchmark.id", primary_key=True)
+
+
+class FigureRow(SQLModel, table=True):
+    """A number measuring a model, a benchmark or the gap."""
+
+    __tablename__ = "figure"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end", "model_id", "benchmark_id",
+                         "extractor_version", name="uq_figure_span"),
+        Index("ix_figure_model_bench", "model_id", "benchmark_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    value: float
+    value_high: float | None = None
+    unit: str | None = None
+    kind: str = Field(index=True)
+    model_id: str | None = Field(default=None, foreign_key="model.id")
+    benchmark_id: str | None = Field(default=None, foreign_key="benchmark.id", index=True)
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    extractor_version: str
+
+
+class ForecastRow(SQLModel, table=True):
+    __tablename__ = "forecast"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "probability", "conditional",
+                         "extractor_version", name="uq_forecast"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    issuer: str | None = None
+    probability: float
+    conditional: bool = False
+    proposition: str | None = Field(default=None, sa_column=Column(Text))
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    extractor_version: str
+    published_at: datetime | None = _ts()
+    ingested_at: datetime | None = _ts(nullable=False)
+
+
+class FetchFailure(SQLModel, table=True):
+    """A URL that did not become a document, and why."""
+
+    __tablename__ = "fetch_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="ingestion_run.id", index=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    url: str
+    stage: str  # poll | fetch | parse | extract | store
+    kind: str  # a stable error code, e.g. http_status, too_large, malformed_feed
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status_code: int | None = None
+    occurred_at: datetime | None = _ts(index=True, nullable=False)
+    resolved_at: datetime | None = _ts()
+
+
+class IngestionRun(SQLModel, table=True):
+    __tablename__ = "ingestion_run"
+    id: int | None = Field(default=None, primary_key=True)
+    flow: str = "ingest"
+    status: str = "running"  # running | completed | failed
+    started_at: datetime | None = _ts(nullable=False)
+    finished_at: datetime | None = _ts()
+    extractor_version: str | None = None
+    sources_polled: int = 0
+    sources_not_modified: int = 0
+    entries_seen: int = 0
+    documents_new: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_duplicate: int = 0
+    claims_new: int = 0
+    figures_new: int = 0
+    forecasts_new: int = 0
+    failures: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+ALL_TABLES = (Source, Document, Model, Benchmark, Mention, Claim, ClaimDimension, ClaimModel,
+              ClaimBenchmark, FigureRow, ForecastRow, FetchFailure, IngestionRun)

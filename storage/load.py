@@ -1,0 +1,365 @@
+"""Idempotent writes: sources, registry, documents with their extraction, failures, runs.
+
+Every insert that can race another writer uses ON CONFLICT on a unique key
+(never check-then-insert alone), so two runs over the same sources store each
+document once. A document and everything extracted from it is written in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from models.config import SourceConfig
+from models.documents import DocumentInput
+from models.records import Extraction, RegistryBenchmark, RegistryModel
+from models.tables import (
+    Benchmark,
+    Claim,
+    ClaimBenchmark,
+    ClaimDimension,
+    ClaimModel,
+    Document,
+    FetchFailure,
+    FigureRow,
+    ForecastRow,
+    IngestionRun,
+    Mention,
+    Model,
+    Source,
+)
+from storage.db import session_scope
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """A dialect insert that supports on_conflict_do_nothing/update."""
+    name = session.get_bind().dialect.name
+    return (postgresql.insert(table) if name == "postgresql" else sqlite.insert(table))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- sources -----------------------------------------------------------------
+
+def sync_sources(engine: Engine, sources: Sequence[SourceConfig]) -> dict[str, int]:
+    """Create or update configured sources; keeps their polling state. Returns name -> id."""
+    with session_scope(engine) as s:
+        for src in sources:
+            stmt = _insert(s, Source.__table__).values(
+                name=src.name, kind=src.kind, url=src.url,
+                interval_seconds=src.interval_seconds, settings=src.settings_dict(),
+                consecutive_failures=0, created_at=_now())
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["name"],
+                set_={"kind": src.kind, "url": src.url, "interval_seconds": src.interval_seconds,
+                      "settings": src.settings_dict()})
+            s.execute(stmt)
+        rows = s.execute(select(Source.id, Source.name)
+                         .where(Source.name.in_([x.name for x in sources]))).all()
+    return {name: sid for sid, name in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    id: int
+    name: str
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: datetime | None
+    consecutive_failures: int
+
+
+def source_states(engine: Engine, names: Iterable[str]) -> dict[str, SourceState]:
+    with Session(engine) as s:
+        rows = s.execute(select(Source).where(Source.name.in_(list(names)))).scalars().all()
+        return {r.name: SourceState(r.id or 0, r.name, r.etag, r.last_modified,
+                                    _aware(r.next_poll_at), r.consecutive_failures)
+                for r in rows}
+
+
+def record_poll(engine: Engine, source_id: int, *, ok: bool, interval_seconds: int,
+                etag: str | None = None, last_modified: str | None = None,
+                error: str | None = None, new_items: int = 0) -> None:
+    """Store the outcome of polling one source and when to poll it next.
+
+    Failures back off exponentially (capped at a week) so a dead feed is not
+    hammered; a success resets the schedule to the configured interval.
+    """
+    now = _now()
+    with session_scope(engine) as s:
+        src = s.get(Source, source_id)
+        if src is None:
+            return
+        src.last_polled_at = now
+        if ok:
+            src.consecutive_failures = 0
+            src.last_success_at = now
+            src.last_error = None
+            if etag is not None or last_modified is not None:
+                src.etag, src.last_modified = etag, last_modified
+            delay = interval_seconds
+        else:
+            src.consecutive_failures += 1
+            src.last_error = error
+            delay = min(interval_seconds * (2 ** min(src.consecutive_failures, 10)), 7 * 86400)
+        src.next_poll_at = now + timedelta(seconds=delay)
+
+
+# --- registry ----------------------------------------------------------------
+
+def sync_registry(engine: Engine, models: Sequence[RegistryModel],
+                  benchmarks: Sequence[RegistryBenchmark]) -> None:
+    """Upsert the registry so stored claims can point at canonical ids."""
+    with session_scope(engine) as s:
+        if models:
+            stmt = _insert(s, Model.__table__)
+            s.execute(stmt.on_conflict_do_update(
+                index_elements=["id"],
+                set_={"name": stmt.excluded.name, "family": stmt.excluded.family,
+                      "organization": stmt.excluded.organization,
+                      "country": stmt.excluded.country, "openness": stmt.excluded.openness,
+                      "in_registry": True}),
+                [{"id": m.id, "name": m.name, "family": m.family,
+                  "organization": m.organization, "country": m.country,
+                  "openness": m.openness, "in_registry": True} for m in models])
+        if benchmarks:
+            stmt = _insert(s, Benchmark.__table__)
+            s.execute(stmt.on_conflict_do_update(
+                index_elements=["id"],
+                set_={"name": stmt.excluded.name, "dimension": stmt.excluded.dimension,
+                      "in_registry": True}),
+                [{"id": b.id, "name": b.name, "dimension": b.dimension, "in_registry": True}
+                 for b in benchmarks])
+
+
+# --- documents ---------------------------------------------------------------
+
+def stored_hashes(engine: Engine, urls: Iterable[str]) -> dict[str, str]:
+    """Content hash of each of these canonical URLs that is already stored."""
+    urls = list(dict.fromkeys(urls))
+    found: dict[str, str] = {}
+    with Session(engine) as s:
+        for i in range(0, len(urls), 500):
+            rows = s.execute(select(Document.url, Document.content_hash)
+                             .where(Document.url.in_(urls[i:i + 500])))
+            found.update({u: h for u, h in rows})
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    status: str  # new | updated | unchanged | duplicate
+    document_id: int | None
+    claims: int = 0
+    figures: int = 0
+    forecasts: int = 0
+
+
+def store_document(engine: Engine, doc: DocumentInput, extraction: Extraction,
+                   source_id: int | None) -> StoreOutcome:
+    """Write one document and its extraction in one transaction; idempotent."""
+    with session_scope(engine) as s:
+        return _store(s, doc, extraction, source_id)
+
+
+def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None) -> StoreOutcome:
+    now = _now()
+    content_hash = doc.content_hash
+    existing = s.execute(select(Document.id, Document.content_hash)
+                         .where(Document.url == doc.url)).first()
+    if existing is not None:
+        doc_id, old_hash = existing
+        if old_hash == content_hash:
+            return StoreOutcome("unchanged", doc_id)
+        s.execute(update(Document).where(Document.id == doc_id).values(
+            content_hash=content_hash, title=doc.title, author=doc.author, site=doc.site,
+            text=doc.text, published_at=doc.published_at, published_raw=doc.published_raw,
+            updated_at=now, revision=Document.revision + 1,
+            extractor_version=ex.extractor_version, meta=doc.meta))
+        _delete_derived(s, [doc_id])
+        counts = _insert_derived(s, doc_id, doc, ex, source_id, now)
+        return StoreOutcome("updated", doc_id, *counts)
+    twin = s.execute(select(Document.id).where(Document.content_hash == content_hash)
+                     .limit(1)).scalar()
+    if twin is not None:
+        return StoreOutcome("duplicate", twin)
+    stmt = _insert(s, Document.__table__).values(
+        url=doc.url, content_hash=content_hash, kind=doc.kind, source_id=source_id,
+        title=doc.title, author=doc.author, site=doc.site, text=doc.text,
+        published_at=doc.published_at, published_raw=doc.published_raw, ingested_at=now,
+        updated_at=now, revision=1, extractor_version=ex.extractor_version, meta=doc.meta,
+    ).on_conflict_do_nothing(index_elements=["url"]).returning(Document.__table__.c.id)
+    doc_id = s.execute(stmt).scalar()
+    if doc_id is None:  # another writer stored it between our check and insert
+        return StoreOutcome("unchanged", None)
+    counts = _insert_derived(s, doc_id, doc, ex, source_id, now)
+    return StoreOutcome("new", doc_id, *counts)
+
+
+def _delete_derived(s: Session, doc_ids: list[int]) -> None:
+    claim_ids = select(Claim.id).where(Claim.document_id.in_(doc_ids))
+    for link in (ClaimDimension, ClaimModel, ClaimBenchmark):
+        s.execute(delete(link).where(link.claim_id.in_(claim_ids)))
+    for table in (FigureRow, ForecastRow, Mention):
+        s.execute(delete(table).where(table.document_id.in_(doc_ids)))
+    s.execute(delete(Claim).where(Claim.document_id.in_(doc_ids)))
+
+
+def _ensure_entities(s: Session, ex: Extraction) -> None:
+    """Models and benchmarks first seen in text join their tables as non-registry rows."""
+    models = {m.canonical: m for m in ex.models}
+    if models:
+        s.execute(_insert(s, Model.__table__).on_conflict_do_nothing(index_elements=["id"]),
+                  [{"id": m.canonical, "name": m.mention, "family": m.family,
+                    "organization": m.organization, "country": None, "openness": m.openness,
+                    "in_registry": False} for m in models.values()])
+    names = {b.canonical: b.mention for b in ex.benchmarks}
+    for f in ex.figures:
+        if f.benchmark and f.benchmark not in names:
+            names[f.benchmark] = f.benchmark
+    for c in ex.claims:
+        for b in c.benchmarks:
+            names.setdefault(b, b)
+    if names:
+        s.execute(_insert(s, Benchmark.__table__).on_conflict_do_nothing(index_elements=["id"]),
+                  [{"id": k, "name": v, "dimension": None, "in_registry": False}
+                   for k, v in names.items()])
+    extra = {f.model for f in ex.figures if f.model} | {m for c in ex.claims for m in c.models}
+    extra -= set(models)
+    if extra:
+        s.execute(_insert(s, Model.__table__).on_conflict_do_nothing(index_elements=["id"]),
+                  [{"id": k, "name": k, "family": None, "organization": None, "country": None,
+                    "openness": "unknown", "in_registry": False} for k in extra])
+
+
+def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
+                    source_id: int | None, now: datetime) -> tuple[int, int, int]:
+    version = ex.extractor_version
+    _ensure_entities(s, ex)
+    mentions = [{"document_id": doc_id, "kind": "model", "canonical": m.canonical,
+                 "mention": m.mention, "start": m.start, "end": m.end,
+                 "extractor_version": version} for m in ex.models]
+    mentions += [{"document_id": doc_id, "kind": "benchmark", "canonical": b.canonical,
+                  "mention": b.mention, "start": b.start, "end": b.end,
+                  "extractor_version": version} for b in ex.benchmarks]
+    if mentions:
+        s.execute(_insert(s, Mention.__table__).on_conflict_do_nothing(), mentions)
+    claim_ids: list[int] = []
+    claims = list({(c.start, c.end): c for c in ex.claims}.values())
+    if claims:
+        rows = [{"document_id": doc_id, "source_id": source_id, "text": c.text,
+                 "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
+                 "speaker": c.speaker, "extractor_version": version,
+                 "published_at": doc.published_at, "ingested_at": now} for c in claims]
+        result = s.execute(_insert(s, Claim.__table__).returning(
+            Claim.__table__.c.id, sort_by_parameter_order=True), rows)
+        claim_ids = [r[0] for r in result]
+        dims = [{"claim_id": cid, "dimension": d} for cid, c in zip(claim_ids, claims, strict=True)
+                for d in dict.fromkeys(c.dimensions)]
+        mods = [{"claim_id": cid, "model_id": m} for cid, c in zip(claim_ids, claims, strict=True)
+                for m in dict.fromkeys(c.models)]
+        bens = [{"claim_id": cid, "benchmark_id": b}
+                for cid, c in zip(claim_ids, claims, strict=True)
+                for b in dict.fromkeys(c.benchmarks)]
+        for table, link_rows in ((ClaimDimension, dims), (ClaimModel, mods),
+                                 (ClaimBenchmark, bens)):
+            if link_rows:
+                s.execute(_insert(s, table.__table__).on_conflict_do_nothing(), link_rows)
+    spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
+    figures = list({(f.start, f.end, f.model, f.benchmark): f for f in ex.figures}.values())
+    if figures:
+        s.execute(_insert(s, FigureRow.__table__).on_conflict_do_nothing(), [
+            {"document_id": doc_id, "claim_id": _claim_for(spans, f.start), "value": f.value,
+             "value_high": f.value_high, "unit": f.unit, "kind": f.kind, "model_id": f.model,
+             "benchmark_id": f.benchmark, "sentence": f.sentence, "start": f.start,
+             "end": f.end, "extractor_version": version} for f in figures])
+    forecasts = list({(f.start, f.probability, f.conditional): f for f in ex.forecasts}.values())
+    if forecasts:
+        s.execute(_insert(s, ForecastRow.__table__).on_conflict_do_nothing(), [
+            {"document_id": doc_id, "issuer": f.issuer, "probability": f.probability,
+             "conditional": f.conditional, "proposition": f.proposition,
+             "sentence": f.sentence, "start": f.start, "end": f.end,
+             "extractor_version": version, "published_at": doc.published_at,
+             "ingested_at": now} for f in forecasts])
+    return len(claims), len(figures), len(forecasts)
+
+
+def _claim_for(spans: list[tuple[int, int, int]], pos: int) -> int | None:
+    for start, end, cid in spans:
+        if start <= pos < end:
+            return cid
+    return None
+
+
+def replace_extraction(engine: Engine, document_id: int, extraction: Extraction) -> StoreOutcome:
+    """Swap a stored document's extraction for a newer extractor version (reprocess)."""
+    with session_scope(engine) as s:
+        doc = s.get(Document, document_id)
+        if doc is None:
+            return StoreOutcome("missing", None)
+        if doc.extractor_version == extraction.extractor_version:
+            return StoreOutcome("unchanged", document_id)
+        inp = DocumentInput(url=doc.url, kind=doc.kind, title=doc.title, text=doc.text,
+                            published_at=_aware(doc.published_at))
+        _delete_derived(s, [document_id])
+        doc.extractor_version = extraction.extractor_version
+        counts = _insert_derived(s, document_id, inp, extraction, doc.source_id,
+                                 _aware(doc.ingested_at) or _now())
+        return StoreOutcome("updated", document_id, *counts)
+
+
+# --- failures and runs -------------------------------------------------------
+
+def record_failure(engine: Engine, *, url: str, stage: str, kind: str, reason: str,
+                   run_id: int | None = None, source_id: int | None = None,
+                   status_code: int | None = None) -> None:
+    with session_scope(engine) as s:
+        s.add(FetchFailure(run_id=run_id, source_id=source_id, url=url, stage=stage, kind=kind,
+                           reason=reason[:2000], status_code=status_code, occurred_at=_now()))
+
+
+def resolve_failures(engine: Engine, urls: Iterable[str]) -> None:
+    """Mark earlier failures of URLs that are now stored as resolved."""
+    urls = list(urls)
+    if not urls:
+        return
+    with session_scope(engine) as s:
+        s.execute(update(FetchFailure).where(FetchFailure.url.in_(urls),
+                                             FetchFailure.resolved_at.is_(None))
+                  .values(resolved_at=_now()))
+
+
+def start_run(engine: Engine, flow: str, extractor_version: str) -> int:
+    with session_scope(engine) as s:
+        run = IngestionRun(flow=flow, status="running", started_at=_now(),
+                           extractor_version=extractor_version)
+        s.add(run)
+        s.flush()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, counts: dict[str, int], status: str = "completed",
+               error: str | None = None) -> None:
+    allowed = set(IngestionRun.model_fields) - {"id", "flow", "status", "started_at",
+                                                "finished_at", "extractor_version", "error"}
+    values: dict[str, Any] = {k: v for k, v in counts.items() if k in allowed}
+    with session_scope(engine) as s:
+        s.execute(update(IngestionRun).where(IngestionRun.id == run_id).values(
+            status=status, finished_at=_now(), error=error, **values))
+
+
+def _aware(ts: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    if ts is None:
+        return None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)

@@ -1,0 +1,258 @@
+"""Reads: what analysts, the CLI, the summary and the flows ask of the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlmodel import Session
+
+from models.tables import (
+    Claim,
+    ClaimBenchmark,
+    ClaimDimension,
+    ClaimModel,
+    Document,
+    FetchFailure,
+    FigureRow,
+    ForecastRow,
+    IngestionRun,
+    Model,
+    Source,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """Filters shared by the CLI, the API and exports."""
+
+    dimension: str | None = None
+    stance: str | None = None
+    model: str | None = None  # canonical id or family name
+    openness: str | None = None
+    organization: str | None = None
+    source: str | None = None  # source name
+    hedged: bool | None = None
+    text: str | None = None
+    since: datetime | None = None  # published_at >= since
+    until: datetime | None = None  # published_at < until
+    ingested_since: datetime | None = None
+    ingested_until: datetime | None = None
+    as_of: datetime | None = None  # only what had been ingested by then
+
+
+def _claim_conditions(f: ClaimFilter) -> list[Any]:
+    cond: list[Any] = []
+    if f.dimension:
+        cond.append(exists().where(ClaimDimension.claim_id == Claim.id,
+                                   ClaimDimension.dimension == f.dimension))
+    if f.stance:
+        cond.append(Claim.stance == f.stance)
+    if f.model or f.openness or f.organization:
+        mcond: list[Any] = [ClaimModel.claim_id == Claim.id, Model.id == ClaimModel.model_id]
+        if f.model:
+            key = f.model.lower()
+            mcond.append(or_(Model.id == key, func.lower(Model.family) == key,
+                             func.lower(Model.name) == key))
+        if f.openness:
+            mcond.append(Model.openness == f.openness)
+        if f.organization:
+            mcond.append(func.lower(Model.organization) == f.organization.lower())
+        cond.append(exists().where(*mcond))
+    if f.source:
+        cond.append(Claim.source_id == select(Source.id).where(Source.name == f.source)
+                    .scalar_subquery())
+    if f.hedged is not None:
+        cond.append(Claim.hedged == f.hedged)
+    if f.text:
+        cond.append(Claim.text.ilike(f"%{f.text}%"))
+    # A claim with no publication date is never in range of a date filter.
+    if f.since:
+        cond.append(and_(Claim.published_at.is_not(None), Claim.published_at >= f.since))
+    if f.until:
+        cond.append(and_(Claim.published_at.is_not(None), Claim.published_at < f.until))
+    if f.ingested_since:
+        cond.append(Claim.ingested_at >= f.ingested_since)
+    if f.ingested_until:
+        cond.append(Claim.ingested_at < f.ingested_until)
+    if f.as_of:
+        cond.append(Claim.ingested_at <= f.as_of)
+    return cond
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: int
+    text: str
+    stance: str
+    hedged: bool
+    speaker: str | None
+    dimensions: tuple[str, ...]
+    models: tuple[str, ...]
+    benchmarks: tuple[str, ...]
+    document_id: int
+    url: str
+    title: str | None
+    source: str | None
+    published_at: datetime | None
+    ingested_at: datetime | None
+    start: int
+    end: int
+    extractor_version: str
+    figures: tuple[dict[str, Any], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "text": self.text, "stance": self.stance, "hedged": self.hedged,
+            "speaker": self.speaker, "dimensions": list(self.dimensions),
+            "models": list(self.models), "benchmarks": list(self.benchmarks),
+            "document_id": self.document_id, "url": self.url, "title": self.title,
+            "source": self.source, "published_at": _iso(self.published_at),
+            "ingested_at": _iso(self.ingested_at), "start": self.start, "end": self.end,
+            "extractor_version": self.extractor_version, "figures": list(self.figures),
+        }
+
+
+def list_claims(engine: Engine, f: ClaimFilter, *, limit: int = 50,
+                after_id: int | None = None, newest_first: bool = True) -> list[ClaimRow]:
+    """Claims matching the filter, in a stable order by id (cursor = last id seen)."""
+    stmt = (select(Claim, Document.url, Document.title, Source.name)
+            .join(Document, Document.id == Claim.document_id)
+            .outerjoin(Source, Source.id == Claim.source_id)
+            .where(*_claim_conditions(f)))
+    if after_id is not None:
+        stmt = stmt.where(Claim.id < after_id if newest_first else Claim.id > after_id)
+    stmt = stmt.order_by(Claim.id.desc() if newest_first else Claim.id.asc()).limit(limit)
+    with Session(engine) as s:
+        rows = s.execute(stmt).all()
+        ids = [r[0].id for r in rows]
+        dims = _links(s, ClaimDimension.claim_id, ClaimDimension.dimension, ids)
+        mods = _links(s, ClaimModel.claim_id, ClaimModel.model_id, ids)
+        bens = _links(s, ClaimBenchmark.claim_id, ClaimBenchmark.benchmark_id, ids)
+        figs: dict[int, list[dict[str, Any]]] = {}
+        if ids:
+            for fr in s.execute(select(FigureRow).where(FigureRow.claim_id.in_(ids))).scalars():
+                figs.setdefault(fr.claim_id or 0, []).append(figure_dict(fr))
+        return [ClaimRow(id=c.id, text=c.text, stance=c.stance, hedged=c.hedged,
+                         speaker=c.speaker, dimensions=tuple(dims.get(c.id, ())),
+                         models=tuple(mods.get(c.id, ())), benchmarks=tuple(bens.get(c.id, ())),
+                         document_id=c.document_id, url=url, title=title, source=src,
+                         published_at=aware(c.published_at), ingested_at=aware(c.ingested_at),
+                         start=c.start, end=c.end, extractor_version=c.extractor_version,
+                         figures=tuple(figs.get(c.id, ())))
+                for c, url, title, src in rows]
+
+
+def iter_claims(engine: Engine, f: ClaimFilter, page: int = 1000) -> Iterator[ClaimRow]:
+    """Every matching claim, paged by id so memory stays flat (exports)."""
+    after: int | None = None
+    while True:
+        rows = list_claims(engine, f, limit=page, after_id=after)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1].id
+
+
+def _links(s: Session, key: Any, value: Any, ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if ids:
+        for k, v in s.execute(select(key, value).where(key.in_(ids)).order_by(key, value)):
+            out.setdefault(k, []).append(v)
+    return out
+
+
+def figure_dict(fr: FigureRow) -> dict[str, Any]:
+    return {"id": fr.id, "value": fr.value, "value_high": fr.value_high, "unit": fr.unit,
+            "kind": fr.kind, "model": fr.model_id, "benchmark": fr.benchmark_id,
+            "sentence": fr.sentence, "start": fr.start, "end": fr.end,
+            "document_id": fr.document_id, "claim_id": fr.claim_id}
+
+
+# --- summaries ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    documents_by_kind: dict[str, int]
+    claims_by_dimension_stance: dict[str, dict[str, int]]
+    claims: int
+    figures_by_kind: dict[str, int]
+    forecasts: list[dict[str, Any]]
+    failures_by_kind: dict[str, int]
+    failures: list[dict[str, Any]]
+
+
+def summary(engine: Engine, run_id: int | None = None) -> Summary:
+    """Database-wide counts; failures limited to one run when run_id is given."""
+    with Session(engine) as s:
+        docs = dict(s.execute(select(Document.kind, func.count()).group_by(Document.kind)).all())
+        grid: dict[str, dict[str, int]] = {}
+        for dim, stance, n in s.execute(
+                select(ClaimDimension.dimension, Claim.stance, func.count())
+                .join(Claim, Claim.id == ClaimDimension.claim_id)
+                .group_by(ClaimDimension.dimension, Claim.stance)):
+            grid.setdefault(dim, {})[stance] = n
+        n_claims = s.execute(select(func.count()).select_from(Claim)).scalar() or 0
+        figs = dict(s.execute(select(FigureRow.kind, func.count())
+                              .group_by(FigureRow.kind)).all())
+        fc = [{"issuer": f.issuer, "probability": f.probability, "conditional": f.conditional,
+               "proposition": f.proposition}
+              for f in s.execute(select(ForecastRow).order_by(ForecastRow.id)).scalars()]
+        fq = select(FetchFailure)
+        if run_id is not None:
+            fq = fq.where(FetchFailure.run_id == run_id)
+        fails = s.execute(fq.order_by(FetchFailure.id)).scalars().all()
+        by_kind: dict[str, int] = {}
+        for fl in fails:
+            by_kind[fl.kind] = by_kind.get(fl.kind, 0) + 1
+        return Summary(docs, grid, n_claims, figs, fc, by_kind,
+                       [{"url": fl.url, "stage": fl.stage, "kind": fl.kind,
+                         "reason": fl.reason} for fl in fails])
+
+
+def run_row(engine: Engine, run_id: int) -> dict[str, Any]:
+    with Session(engine) as s:
+        run = s.get(IngestionRun, run_id)
+        return run.model_dump() if run else {}
+
+
+def documents_to_reprocess(engine: Engine, version: str, limit: int = 1000,
+                           after_id: int = 0) -> list[tuple[int, str]]:
+    """(id, text) of documents extracted by another extractor version, by id."""
+    with Session(engine) as s:
+        return [(i, t) for i, t in s.execute(
+            select(Document.id, Document.text)
+            .where(Document.extractor_version != version, Document.id > after_id)
+            .order_by(Document.id).limit(limit)).all()]
+
+
+def due_source_names(engine: Engine, names: Sequence[str], now: datetime | None = None) -> set[str]:
+    """Sources whose next poll time has come (or that were never polled)."""
+    now = now or datetime.now(UTC)
+    with Session(engine) as s:
+        rows = s.execute(select(Source.name, Source.next_poll_at)
+                         .where(Source.name.in_(list(names)))).all()
+    return {n for n, nxt in rows if nxt is None or aware(nxt) <= now}
+
+
+def source_health(engine: Engine) -> list[dict[str, Any]]:
+    with Session(engine) as s:
+        return [{"name": r.name, "kind": r.kind, "url": r.url,
+                 "last_success_at": _iso(aware(r.last_success_at)),
+                 "last_polled_at": _iso(aware(r.last_polled_at)),
+                 "consecutive_failures": r.consecutive_failures,
+                 "next_poll_at": _iso(aware(r.next_poll_at)), "last_error": r.last_error}
+                for r in s.execute(select(Source).order_by(Source.name)).scalars()]
+
+
+def aware(ts: datetime | None) -> datetime | None:
+    if ts is None:
+        return None
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def _iso(ts: datetime | None) -> str | None:
+    return ts.isoformat() if ts else None
