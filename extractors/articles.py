@@ -152,6 +152,7 @@ def _check_html(data: bytes, text: str, content_type: str | None) -> None:
 # ---------------------------------------------------------------- trafilatura XML -> text
 
 _INLINE_BREAK = "lb"
+_NEWLINES_RE = re.compile(r"[\r\n\u2028\u2029]+")
 _BLOCKISH = frozenset({"p", "head", "item", "list", "row", "quote"})
 # <sup>1</sup>, <sup>a</sup>, <sup>[3]</sup>, <sup>*</sup>, <sup>†</sup>: footnote markers
 _FOOTNOTE_RE = re.compile(r"\[?(?:\d{1,2}|[a-z]|[*\u2020\u2021\u00a7\u00b6#]{1,2})\]?")
@@ -168,12 +169,18 @@ def _is_footnote_sup(node: etree._Element, before: str, in_cell: bool) -> bool:
 
 
 def _inline_text(el: etree._Element, in_cell: bool = False) -> str:
-    """Text of an element with <lb/> as newlines; nested blocks run on (used for cells).
+    """Text of an element with <lb/> as the only line breaks; nested blocks run on.
 
-    Formatting (<hi>) is dropped except that footnote superscripts after numbers
-    (and anywhere in table cells) are removed so figures stay intact.
+    Source newlines are plain whitespace except inside <code>. Formatting (<hi>)
+    is dropped, and footnote superscripts after numbers (anywhere in table
+    cells) are removed so figures stay intact.
     """
     parts: list[str] = []
+    keep_newlines = el.tag == "code"
+
+    def add(text: str | None) -> None:
+        if text:
+            parts.append(text if keep_newlines else _NEWLINES_RE.sub(" ", text))
 
     def walk(node: etree._Element) -> None:
         if isinstance(node.tag, str):
@@ -181,15 +188,12 @@ def _inline_text(el: etree._Element, in_cell: bool = False) -> str:
                 parts.append("\n")
             elif node.tag in _BLOCKISH:
                 parts.append(" ")
-            if node is not el and _is_footnote_sup(node, "".join(parts).rstrip(), in_cell):
-                pass
-            else:
-                if node.text:
-                    parts.append(node.text)
+            if node is el or not _is_footnote_sup(node, "".join(parts).rstrip(), in_cell):
+                add(node.text)
                 for child in node:
                     walk(child)
-        if node.tail and node is not el:
-            parts.append(node.tail)
+        if node is not el:
+            add(node.tail)
 
     walk(el)
     return "".join(parts)
@@ -231,20 +235,24 @@ def _render_list(lst: etree._Element, lines: list[str]) -> None:
             _render_block(item, lines)
             continue
         # text of the item without its nested lists, which get their own lines
-        own = [item.text or ""]
+        own = [_NEWLINES_RE.sub(" ", item.text or "")]
         nested: list[etree._Element] = []
         for child in item:
+            tail = _NEWLINES_RE.sub(" ", child.tail or "")
             if child.tag in ("list", "table"):
                 nested.append(child)
-                own.append(child.tail or "")
+                own.append(tail)
             else:
-                own.append(_inline_text(child) + (child.tail or ""))
+                own.append(_inline_text(child) + tail)
         for piece in "".join(own).split("\n"):
             piece = collapse_line(piece)
             if piece:
                 lines.append(f"- {piece}")
         for child in nested:
             _render_block(child, lines)
+
+
+_CONTAINER_CHILDREN = frozenset({"p", "head", "list", "table", "quote", "div", "code", "ab"})
 
 
 def _render_block(el: etree._Element, lines: list[str]) -> None:
@@ -258,16 +266,13 @@ def _render_block(el: etree._Element, lines: list[str]) -> None:
     elif any(isinstance(c.tag, str) and c.tag in _CONTAINER_CHILDREN for c in el):
         # a container (div, quote with paragraphs, the body itself): recurse
         if el.text and el.text.strip():
-            lines.extend(collapse_lines(el.text).splitlines())
+            lines.append(collapse_ws(el.text))
         for child in el:
             _render_block(child, lines)
             if child.tail and child.tail.strip():
-                lines.extend(collapse_lines(child.tail).splitlines())
+                lines.append(collapse_ws(child.tail))
     else:
         lines.extend(collapse_lines(_inline_text(el)).splitlines())
-
-
-_CONTAINER_CHILDREN = frozenset({"p", "head", "list", "table", "quote", "div", "code", "ab"})
 
 
 def render_body(body: etree._Element) -> str:

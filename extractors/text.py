@@ -56,13 +56,21 @@ def collapse_ws(text: str) -> str:
     return collapse_line(text)
 
 
-def _walk(el: etree._Element, out: list[str]) -> None:
+_NEWLINES_RE = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def _walk(el: etree._Element, out: list[str], in_pre: bool = False) -> None:
+    """Append el's text to out; source newlines are whitespace except inside <pre>."""
+
+    def add(text: str | None, pre: bool) -> None:
+        if text:
+            out.append(text if pre else _NEWLINES_RE.sub(" ", text))
+
     tag = el.tag if isinstance(el.tag, str) else ""
     tag = tag.lower()
     if not tag or tag in SKIP_TAGS:
         # comments, processing instructions and invisible elements: keep only their tail
-        if el.tail:
-            out.append(el.tail)
+        add(el.tail, in_pre)
         return
     if tag == "br":
         out.append("\n")
@@ -76,14 +84,13 @@ def _walk(el: etree._Element, out: list[str]) -> None:
         out.append("\n")
         if tag == "li":
             out.append("- ")
-    if el.text:
-        out.append(el.text)
+    inner_pre = in_pre or tag == "pre"
+    add(el.text, inner_pre)
     for child in el:
-        _walk(child, out)
+        _walk(child, out, inner_pre)
     if tag in BLOCK_TAGS:
         out.append("\n")
-    if el.tail:
-        out.append(el.tail)
+    add(el.tail, in_pre)
 
 
 def html_to_text(html: str) -> str:

@@ -28,7 +28,8 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
     <dc:creator>Jane Roe</dc:creator>
     <category>benchmarks</category>
     <category>open-weights</category>
-    <description>&lt;p&gt;Short &amp;amp; sweet &lt;b&gt;summary&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Second&#160;para.&lt;/p&gt;</description>
+    <description>&lt;p&gt;Short &amp;amp; sweet &lt;b&gt;summary&lt;/b&gt;.&lt;/p&gt;
+      &lt;p&gt;Second&#160;para.&lt;/p&gt;</description>
     <content:encoded><![CDATA[<h2>Heading</h2><p>Full   text with <a href="/x">a link</a>.</p>
       <ul><li>point one</li><li>point two</li></ul>
       <table><tr><th>Model</th><th>GPQA</th></tr><tr><td>Open-70B</td><td>71.2</td></tr></table>
@@ -69,7 +70,8 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
     <category term="release"/>
     <summary>Short summary.</summary>
     <content type="html">&lt;p&gt;Short.&lt;/p&gt;</content>
-    <content type="html">&lt;p&gt;This is the much longer content block of the entry.&lt;/p&gt;</content>
+    <content type="html">&lt;p&gt;This is the much longer content block
+      of the entry.&lt;/p&gt;</content>
   </entry>
   <entry>
     <title>Only created date</title>
@@ -252,7 +254,9 @@ def test_valid_empty_feed_is_not_an_error() -> None:
     assert feed.warning is None
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n", b"\x00\x01\x02garbage", b"%PDF-1.7\n%\xe2\xe3", b"{}"])
+@pytest.mark.parametrize(
+    "data", [b"", b"   \n", b"\x00\x01\x02garbage", b"%PDF-1.7\n%\xe2\xe3", b"{}"]
+)
 def test_garbage_raises_feed_parse_error(data: bytes) -> None:
     with pytest.raises(FeedParseError):
         parse_feed(data)
@@ -275,3 +279,8 @@ def test_html_to_text_blocks_entities_and_scripts() -> None:
     assert html_to_text("") == ""
     assert html_to_text("<p>   </p>") == ""
     assert html_to_text("plain & simple < text") == "plain & simple < text"
+
+
+def test_html_to_text_source_newlines_are_spaces_except_in_pre() -> None:
+    html = "<p>one sentence\n  continues here</p><pre>line 1\nline 2</pre>"
+    assert html_to_text(html) == "one sentence continues here\nline 1\nline 2"

@@ -46,7 +46,7 @@ KIND_UNITS: dict[str, set[str | None]] = {
     "share": {"%"},
     "cost": {"x", "$", "%", None},
     "size": {"B", "T", "M"},
-    "count": {None},
+    "count": {None, "x"},
     "rank": {None},
     "elo": {"elo"},
 }

@@ -1,0 +1,2 @@
+-- A second database on the same server for the Prefect server's own state.
+CREATE DATABASE prefect;

@@ -1,0 +1,1 @@
+"""Model, benchmark and organization mentions (registry + new-name patterns)."""

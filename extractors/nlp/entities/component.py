@@ -1,0 +1,292 @@
+"""The entity component: registry PhraseMatcher + new-name regex, longest match wins."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from models.records import BenchmarkMention, ModelMention, RegistryModel
+
+from ..cues import load_cues
+from ..registry import Registry, load_registry, norm_name
+from .patterns import (
+    SIZE_NAME_RE,
+    alias_variants,
+    canonical_new_name,
+    new_name_regex,
+    version_key,
+)
+
+MODEL, BENCH, ORG = "M", "B", "O"
+_PRIORITY = {BENCH: 0, MODEL: 1, ORG: 2}
+_COORD = frozenset({"/", ",", "and", "or", "&", "vs", "vs.", "versus"})
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """An organization named in the text (labs, companies, analysts)."""
+
+    mention: str
+    canonical: str
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int
+    end: int
+    typ: str
+    ident: str
+    new: ModelMention | None = None  # a model absent from the registry
+    tok_start: int = -1
+    tok_end: int = -1
+
+
+class EntityRecognizer:
+    """Finds models, benchmarks and organizations; writes doc._.gw_models/benchmarks/orgs."""
+
+    def __init__(self, nlp: Language, name: str, registry_dir: str | None = None) -> None:
+        self.name = name
+        self.registry: Registry = load_registry(registry_dir)
+        self.amb = load_cues("ambiguous")
+        self.models = self.registry.model_by_id
+        self.benchmarks = self.registry.benchmark_by_id
+        self.orgs = {o.id: o for o in self.registry.organizations}
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.keys: dict[int, tuple[str, str]] = {}
+        self.alias_norms: dict[str, dict[str, str]] = {MODEL: {}, BENCH: {}, ORG: {}}
+        self._build(nlp)
+        self.new_re, self.new_groups = new_name_regex(self.registry)
+        self._version_keys = self._build_version_keys()
+        self.org_norms: set[str] = set(self.alias_norms[ORG])
+        self._model_context = self._build_model_context()
+
+    # -- construction -------------------------------------------------------------
+    def _add(self, nlp: Language, typ: str, ident: str, aliases: tuple[str, ...],
+             case_sensitive: bool = False) -> None:
+        key = f"gw|{typ}|{ident}"
+        h = nlp.vocab.strings.add(key)
+        self.keys[h] = (typ, ident)
+        variants: dict[str, None] = {}
+        for alias in aliases:
+            if len(alias) < 2:
+                continue
+            self.alias_norms[typ].setdefault(norm_name(alias), ident)
+            for v in alias_variants(alias, split_version=typ == MODEL):
+                variants.setdefault(v, None)
+        docs = list(nlp.tokenizer.pipe(list(variants)))
+        if docs:
+            (self.orth_matcher if case_sensitive else self.lower_matcher).add(key, docs)
+
+    def _build(self, nlp: Language) -> None:
+        for m in self.registry.models:
+            self._add(nlp, MODEL, m.id, m.aliases)
+        for b in self.registry.benchmarks:
+            self._add(nlp, BENCH, b.id, b.aliases,
+                      case_sensitive=b.id in self.registry.case_sensitive_benchmarks)
+        for o in self.registry.organizations:
+            self._add(nlp, ORG, o.id, o.aliases)
+
+    def _build_version_keys(self) -> dict[str, str | None]:
+        by_family = defaultdict(tuple)
+        for fam in self.registry.families:
+            by_family[fam.family.lower()] = by_family[fam.family.lower()] + fam.prefixes
+        keys: dict[str, str | None] = {}
+        for m in self.registry.models:
+            prefixes = by_family.get((m.family or "").lower(), ())
+            for alias in m.aliases:
+                k = version_key(alias, prefixes, strip_tag=True)
+                if k is None:
+                    continue
+                if k in keys and keys[k] != m.id:
+                    keys[k] = None  # ambiguous key: never resolve through it
+                else:
+                    keys[k] = m.id
+        return keys
+
+    def _build_model_context(self) -> dict[str, set[str]]:
+        """Lower-case words that confirm an ambiguous model name when just before it."""
+        org_aliases: dict[str, set[str]] = {}
+        for o in self.registry.organizations:
+            words = {norm_name(a) for a in o.aliases} | {norm_name(o.name)}
+            org_aliases[norm_name(o.name)] = words
+            org_aliases[norm_name(o.id)] = words
+        ctx: dict[str, set[str]] = {}
+        for m in self.registry.models:
+            words = set(org_aliases.get(norm_name(m.organization or ""), set()))
+            words.add(norm_name(m.organization or ""))
+            words.add(norm_name(m.family or ""))
+            words.discard("")
+            ctx[m.id] = words
+        return ctx
+
+    # -- matching -----------------------------------------------------------------
+    def _registry_model_for(self, text: str, prefixes: tuple[str, ...]) -> RegistryModel | None:
+        ident = self.alias_norms[MODEL].get(norm_name(text))
+        if ident is None:
+            k = version_key(text, prefixes, strip_tag=False)
+            ident = self._version_keys.get(k) if k else None
+        return self.models.get(ident) if ident else None
+
+    def _candidates(self, doc: Doc) -> list[_Cand]:
+        out: list[_Cand] = []
+        for matcher in (self.lower_matcher, self.orth_matcher):
+            for h, s, e in matcher(doc):
+                typ, ident = self.keys[h]
+                span = doc[s:e]
+                out.append(_Cand(span.start_char, span.end_char, typ, ident, None, s, e))
+        text = doc.text
+        for m in self.new_re.finditer(text):
+            fam = self.new_groups[m.lastgroup or ""]
+            surface = m.group(0)
+            reg = self._registry_model_for(surface, fam.prefixes)
+            if reg is not None:
+                out.append(_Cand(m.start(), m.end(), MODEL, reg.id))
+                continue
+            new = ModelMention(surface, canonical_new_name(surface), fam.family,
+                               fam.organization, "unknown", m.start(), m.end())
+            out.append(_Cand(m.start(), m.end(), MODEL, new.canonical, new))
+        for m in SIZE_NAME_RE.finditer(text):
+            surface = m.group(0)
+            reg = self._registry_model_for(surface, ())
+            if reg is not None:
+                out.append(_Cand(m.start(), m.end(), MODEL, reg.id))
+                continue
+            new = ModelMention(surface, canonical_new_name(surface), None, None, "unknown",
+                               m.start(), m.end())
+            out.append(_Cand(m.start(), m.end(), MODEL, new.canonical, new))
+        for c in out:
+            if c.tok_start < 0:
+                span = doc.char_span(c.start, c.end, alignment_mode="expand")
+                if span is not None:
+                    c.tok_start, c.tok_end = span.start, span.end
+        return [c for c in out if c.tok_start >= 0]
+
+    def _lowercase_word(self, doc: Doc, c: _Cand) -> bool:
+        """A single alphabetic token written in lower case ("arena", "composer")."""
+        if c.tok_end - c.tok_start != 1:
+            return False
+        tok = doc[c.tok_start]
+        return tok.is_alpha and tok.text.islower() and c.typ != ORG and c.new is None
+
+    def _is_org_context(self, doc: Doc, c: _Cand) -> bool:
+        prev = doc[c.tok_start - 1].lower_ if c.tok_start > 0 else ""
+        nxt = doc[c.tok_end].lower_ if c.tok_end < len(doc) else ""
+        nxt2 = doc[c.tok_end:c.tok_end + 2].text.lower() if c.tok_end < len(doc) else ""
+        after = self.amb.get("org_context_after", [])
+        return prev in self.amb.get("org_context_before", []) or nxt in after or nxt2 in after
+
+    def _ambiguous_ok(self, doc: Doc, c: _Cand, confirmed: set[str],
+                      accepted_tokens: set[int]) -> bool:
+        """Context test for registry names that are also ordinary words."""
+        surface = doc.text[c.start:c.end]
+        key = norm_name(surface)
+        if c.typ == BENCH:
+            rules = self.amb.get("benchmarks", {}).get(key)
+            if not rules:
+                return True
+            nxt = doc[c.tok_end].lower_ if c.tok_end < len(doc) else ""
+            prev = doc[c.tok_start - 1].lower_ if c.tok_start > 0 else ""
+            return nxt in rules.get("after", []) or prev in rules.get("before", [])
+        if c.typ != MODEL or c.new is not None or c.tok_end - c.tok_start != 1:
+            return True
+        if key not in self.amb.get("models", []) or key in self.amb.get("always_ok", []):
+            return True
+        if not surface[:1].isupper():
+            return False
+        if c.ident in confirmed:
+            return True
+        window = int(self.amb.get("window", 3))
+        ctx = self._model_context.get(c.ident, set())
+        before = {norm_name(t.text) for t in doc[max(0, c.tok_start - window):c.tok_start]}
+        if before & ctx:
+            return True
+        nxt = doc[c.tok_end].lower_ if c.tok_end < len(doc) else ""
+        if nxt in self.amb.get("model_after", []) or nxt[:1].isdigit():
+            return True
+        # coordination with an accepted model: "Fable and Mythos models", "Claude/Codex"
+        if c.tok_start >= 2 and doc[c.tok_start - 1].lower_ in _COORD \
+                and (c.tok_start - 2) in accepted_tokens:
+            return True
+        return c.tok_end + 1 < len(doc) and nxt in _COORD and (c.tok_end + 1) in accepted_tokens
+
+    def _select(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        cands = [c for c in cands if not self._lowercase_word(doc, c)]
+        # same span named by a model and an organization ("DeepSeek"): context decides
+        org_spans = {(c.start, c.end) for c in cands if c.typ == ORG}
+        cands = [c for c in cands if not (c.typ == MODEL and (c.start, c.end) in org_spans
+                                          and self._is_org_context(doc, c))]
+        cands.sort(key=lambda c: (-(c.end - c.start), _PRIORITY[c.typ], c.new is not None,
+                                  c.start))
+        chosen: list[_Cand] = []
+        taken: set[int] = set()
+        for c in cands:
+            rng = range(c.start, c.end)
+            if any(i in taken for i in rng):
+                continue
+            chosen.append(c)
+            taken.update(rng)
+        chosen.sort(key=lambda c: c.start)
+        # ambiguous names: accept the clear ones first, then those confirmed by them
+        safe: list[_Cand] = []
+        pending: list[_Cand] = []
+        for c in chosen:
+            if self._needs_context(doc, c):
+                pending.append(c)
+            else:
+                safe.append(c)
+        confirmed = {c.ident for c in safe if c.typ == MODEL}
+        accepted_tokens = {i for c in safe if c.typ == MODEL
+                           for i in range(c.tok_start, c.tok_end)}
+        changed = True
+        while changed and pending:
+            changed = False
+            for c in list(pending):
+                if self._ambiguous_ok(doc, c, confirmed, accepted_tokens):
+                    safe.append(c)
+                    pending.remove(c)
+                    confirmed.add(c.ident)
+                    accepted_tokens.update(range(c.tok_start, c.tok_end))
+                    changed = True
+        safe.sort(key=lambda c: c.start)
+        return safe
+
+    def _needs_context(self, doc: Doc, c: _Cand) -> bool:
+        if c.new is not None or c.typ == ORG:
+            return False
+        key = norm_name(doc.text[c.start:c.end])
+        if c.typ == BENCH:
+            return key in self.amb.get("benchmarks", {})
+        return (c.tok_end - c.tok_start == 1 and key in self.amb.get("models", [])
+                and key not in self.amb.get("always_ok", []))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        models: list[ModelMention] = []
+        benches: list[BenchmarkMention] = []
+        orgs: list[OrgMention] = []
+        for c in self._select(doc, self._candidates(doc)):
+            surface = text[c.start:c.end]
+            if c.typ == MODEL:
+                if c.new is not None:
+                    models.append(c.new)
+                    continue
+                m = self.models[c.ident]
+                models.append(ModelMention(surface, m.id, m.family, m.organization, m.openness,
+                                           c.start, c.end))
+            elif c.typ == BENCH:
+                benches.append(BenchmarkMention(surface, c.ident, c.start, c.end))
+            else:
+                o = self.orgs[c.ident]
+                orgs.append(OrgMention(surface, o.id, o.name, c.start, c.end))
+        doc._.gw_models = models
+        doc._.gw_benchmarks = benches
+        doc._.gw_orgs = orgs
+        return doc

@@ -1,0 +1,141 @@
+"""The real `ingest` Prefect flow over the demo corpus served by a real local HTTP server."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from flows.ingest import ingest
+from models.tables import Claim, Document, FetchFailure, IngestionRun
+from storage.db import get_engine
+from tests.demo_site import DEMO_DIR, serve_tree
+
+
+def _count(url: str, table: type) -> int:
+    with Session(get_engine(url)) as s:
+        return int(s.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+@pytest.fixture()
+def demo_base(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    base = serve_tree(httpserver)
+    monkeypatch.setenv("GAPWATCH_DEMO_BASE", base)
+    return base
+
+
+def test_demo_ingest_is_complete_and_idempotent(demo_base: str, db_url: str) -> None:
+    config = str(DEMO_DIR / "sources.toml")
+    first = ingest(config_path=config, database_url=db_url, force=True)
+    docs = _count(db_url, Document)
+    claims = _count(db_url, Claim)
+    assert first["documents_new"] == docs >= 20
+    assert claims == first["claims_new"] > 50
+    with Session(get_engine(db_url)) as s:
+        kinds = dict(s.execute(select(Document.kind, func.count()).group_by(Document.kind)))
+        fails = s.execute(select(FetchFailure)).scalars().all()
+        run = s.get(IngestionRun, first["run_id"])
+        assert run is not None and run.status == "completed" and run.documents_new == docs
+        # Every document keeps published and ingested apart; papers carry arXiv metadata.
+        papers = s.execute(select(Document).where(Document.kind == "paper")).scalars().all()
+        assert len(papers) == 10
+        assert all(p.meta.get("arxiv_id") and p.published_at for p in papers)
+        assert sum(bool(p.meta.get("full_text")) for p in papers) == 2
+        assert all(d.ingested_at is not None
+                   for d in s.execute(select(Document)).scalars())
+    assert kinds.get("article", 0) >= 15
+    assert [f.kind for f in fails] == ["http_status"]  # the retracted story
+    assert "404" in fails[0].reason and fails[0].url.endswith("retracted-story.html")
+
+    second = ingest(config_path=config, database_url=db_url, force=True)
+    assert second.get("documents_new", 0) == 0 and second.get("claims_new", 0) == 0
+    assert second["sources_not_modified"] == second["sources_polled"]
+    assert _count(db_url, Document) == docs and _count(db_url, Claim) == claims
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_bad_sources_become_failures_and_the_run_completes(httpserver: HTTPServer,
+                                                           sqlite_url: str,
+                                                           tmp_path: Path) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    good = (DEMO_DIR / "articles" / "six-months-behind.html").read_bytes()
+    items = "".join(
+        f"<item><title>{name}</title><link>{link}</link><guid>{name}</guid></item>"
+        for name, link in [("good", f"{base}/good.html"), ("missing", f"{base}/missing.html"),
+                           ("pdf", f"{base}/paper.pdf"), ("huge", f"{base}/huge.html"),
+                           ("private", "http://10.1.2.3/internal.html"),
+                           ("metadata", "http://169.254.169.254/latest/meta-data/"),
+                           ("ftp", "ftp://example.org/file.html")])
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        feed, content_type="application/rss+xml")
+    httpserver.expect_request("/good.html").respond_with_data(good, content_type="text/html")
+    httpserver.expect_request("/paper.pdf").respond_with_data(
+        b"%PDF-1.7\n" + b"\x00" * 2000, content_type="application/pdf")
+    httpserver.expect_request("/huge.html").respond_with_data(
+        b"<html><body><p>" + b"open models " * 30000 + b"</p></body></html>",
+        content_type="text/html")
+    httpserver.expect_request("/error.xml").respond_with_data("boom", status=500)
+    httpserver.expect_request("/broken.xml").respond_with_data(
+        "<rss><channel><title>cut off", content_type="application/rss+xml")
+    config = tmp_path / "bad.toml"
+    config.write_text(f"""
+[settings]
+allow_private = ["127.0.0.1"]
+max_bytes = 200000
+retries = 1
+connect_timeout = 2.0
+read_timeout = 5.0
+
+[[feed]]
+name = "mixed"
+url = "{base}/feed.xml"
+
+[[feed]]
+name = "server error"
+url = "{base}/error.xml"
+
+[[feed]]
+name = "malformed"
+url = "{base}/broken.xml"
+
+[[feed]]
+name = "unreachable"
+url = "http://127.0.0.1:{_closed_port()}/feed.xml"
+
+[[url]]
+name = "private page"
+url = "http://192.168.0.10/page.html"
+""", encoding="utf-8")
+    result = ingest(config_path=str(config), database_url=sqlite_url, force=True)
+    assert result["documents_new"] == 1
+    with Session(get_engine(sqlite_url)) as s:
+        fails = {f.url: f for f in s.execute(select(FetchFailure)).scalars()}
+        run = s.get(IngestionRun, result["run_id"])
+    assert run is not None and run.status == "completed" and run.failures == len(fails) == 10
+    expect = {
+        f"{base}/missing.html": "http_status",
+        f"{base}/paper.pdf": "unexpected_content_type",
+        f"{base}/huge.html": "too_large",
+        "http://10.1.2.3/internal.html": "address_not_allowed",
+        "http://169.254.169.254/latest/meta-data/": "address_not_allowed",
+        f"{base}/error.xml": "http_status",
+        "http://192.168.0.10/page.html": "address_not_allowed",
+    }
+    for url, kind in expect.items():
+        assert fails[url].kind == kind, (url, fails[url].reason)
+        assert fails[url].reason
+    assert fails[f"{base}/error.xml"].status_code == 500
+    malformed = [f for f in fails.values() if f.url == f"{base}/broken.xml"]
+    assert malformed and malformed[0].stage == "parse" and "feed" in malformed[0].reason.lower()
+    assert any(f.kind == "connect_failed" for f in fails.values())
+    assert any(f.url.startswith("ftp://") for f in fails.values())
