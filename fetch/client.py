@@ -38,7 +38,7 @@ from .errors import (
     TooManyRedirects,
     UnexpectedContentType,
 )
-from .guard import AddressPolicy, ResolveFailed
+from .guard import AddressPolicy
 from .settings import FetchSettings
 from .sniff import ACCEPT_HEADERS, content_problem, header_problem, parse_content_type
 from .transport import GuardedTransport
@@ -85,8 +85,11 @@ class FetchResult:
     attempts: int = 1
 
 
-class _DeadlineExceeded(FetchTimeout):
+def _deadline_error(total: float) -> FetchTimeout:
     """The per-attempt wall-clock budget ran out; not retried (a trickler trickles again)."""
+    error = FetchTimeout(f"no complete response within {total:g} s")
+    error.no_retry = True
+    return error
 
 
 class _RetryableStatus(Exception):
@@ -272,9 +275,9 @@ class Fetcher:
             except _RetryableStatus as signal:
                 error: FetchError = signal.error
                 retry_after = signal.retry_after
-            except (_DeadlineExceeded, ResolveFailed):
-                raise
             except (ConnectFailed, FetchTimeout, NetworkError) as exc:
+                if exc.no_retry:
+                    raise
                 error = exc
             if retry_after is not None and retry_after > s.max_retry_after:
                 raise type(error)(
@@ -334,16 +337,14 @@ class Fetcher:
         async with self._host_semaphore(url.host), self._global:
             remaining = budget.remaining()
             if remaining <= 0:
-                raise _DeadlineExceeded(f"no complete response within {s.total_timeout:g} s")
+                raise _deadline_error(s.total_timeout)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(remaining) as deadline:
                     return await self._exchange(request, url)
             except TimeoutError:
                 if deadline.expired():
-                    raise _DeadlineExceeded(
-                        f"no complete response within {s.total_timeout:g} s"
-                    ) from None
+                    raise _deadline_error(s.total_timeout) from None
                 raise
             finally:
                 budget.spent += time.monotonic() - started

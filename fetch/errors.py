@@ -31,6 +31,8 @@ class FetchError(Exception):
     """Base class: one URL could not be fetched, for the reason given."""
 
     kind: ClassVar[str] = "fetch_error"
+    # Set on errors that a retry cannot fix (unknown host, per-URL deadline); internal.
+    no_retry: bool = False
 
     def __init__(self, reason: str, *, url: str | None = None, status: int | None = None) -> None:
         super().__init__(reason)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
+import ssl
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -19,17 +21,13 @@ import httpcore
 
 from .errors import AddressNotAllowed, ConnectFailed, FetchTimeout
 
-__all__ = ["AddressPolicy", "GuardedBackend", "ResolveFailed", "address_problem"]
+__all__ = ["AddressPolicy", "GuardedBackend", "address_problem", "os_error_cause"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # NAT64 well-known prefix: the low 32 bits are an IPv4 address the gateway will reach.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-class ResolveFailed(ConnectFailed):
-    """The name does not exist; retrying will not help (kind stays ``connect_failed``)."""
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -68,6 +66,39 @@ def address_problem(ip: IPAddress) -> str | None:
         if hit:
             return label
     return None
+
+
+def os_error_cause(exc: BaseException) -> str:
+    """The most specific OS-level message behind a wrapped connect error.
+
+    anyio reports "All connection attempts failed" and hides the errno one or two
+    ``__cause__`` links down (inside an exception group); dig it out for the reason text.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            # errno here is an OpenSSL code, not an OS one.
+            detail = (
+                getattr(current, "verify_message", None)
+                or current.reason
+                or current.strerror
+                or str(current)
+            )
+            return f"TLS error: {detail}"
+        if isinstance(current, OSError) and isinstance(current.errno, int) and current.errno > 0:
+            # asyncio puts "Connect call failed (addr)" in strerror; the errno text is clearer.
+            return os.strerror(current.errno)
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                todo.append(linked)
+    return str(exc) or type(exc).__name__
 
 
 def _strip_host(host: str) -> str:
@@ -134,7 +165,10 @@ async def resolve(host: str, port: int, timeout: float | None) -> list[IPAddress
     except socket.gaierror as exc:
         cause = exc.strerror or str(exc)
         if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-            raise ResolveFailed(f"could not resolve host {bare}: {cause}") from None
+            # The name does not exist: retrying will not help.
+            error = ConnectFailed(f"could not resolve host {bare}: {cause}")
+            error.no_retry = True
+            raise error from None
         raise ConnectFailed(f"could not resolve host {bare}: {cause}") from None
     except (OSError, UnicodeError) as exc:
         raise ConnectFailed(f"could not resolve host {bare}: {exc}") from None
@@ -193,8 +227,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if last is None or isinstance(last, httpcore.ConnectTimeout):
             limit = "the connect timeout" if timeout is None else f"{timeout:g} s"
             raise FetchTimeout(f"connecting to {bare}:{port} took longer than {limit}")
-        cause = str(last) or type(last).__name__
-        raise ConnectFailed(f"could not connect to {bare}:{port}: {cause}")
+        raise ConnectFailed(f"could not connect to {bare}:{port}: {os_error_cause(last)}")
 
     async def connect_unix_socket(
         self,

@@ -13,7 +13,7 @@ import httpcore
 import httpx
 
 from .errors import ConnectFailed, FetchError, FetchTimeout, InvalidURL, NetworkError
-from .guard import AddressPolicy, GuardedBackend
+from .guard import AddressPolicy, GuardedBackend, os_error_cause
 
 __all__ = ["GuardedTransport", "map_httpcore_error"]
 
@@ -49,7 +49,7 @@ def map_httpcore_error(exc: Exception, url: httpx.URL) -> FetchError:
         return FetchTimeout(f"timed out talking to {where}")
     if isinstance(exc, httpcore.ConnectError):
         # Raised by start_tls too (certificate problems land here).
-        return ConnectFailed(f"could not connect to {where}: {cause}")
+        return ConnectFailed(f"could not connect to {where}: {os_error_cause(exc)}")
     if isinstance(exc, httpcore.RemoteProtocolError):
         return NetworkError(f"{where} sent a malformed HTTP response: {cause}")
     if isinstance(exc, httpcore.UnsupportedProtocol):

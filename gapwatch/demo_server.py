@@ -17,14 +17,18 @@ from pathlib import Path
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 _TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
           ".html": "text/html; charset=utf-8"}
+DEMO_PORT = 8765
 _STARTED = formatdate(1790000000, usegmt=True)
 
 
 class DemoServer:
-    def __init__(self, root: Path = DEMO_DIR, port: int = 0) -> None:
+    def __init__(self, root: Path = DEMO_DIR, port: int = DEMO_PORT) -> None:
         self.root = root
         handler = _handler(root, self)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        try:  # a stable address keeps the demo's URLs (and so its dedup keys) stable
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -18,6 +18,7 @@ TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
 
 def serve_tree(server: HTTPServer, root: Path = DEMO_DIR, prefix: str = "") -> str:
     """Register every file under root at /prefix/<relative path>; returns the base URL."""
+    server.no_handler_status_code = 404  # unknown paths are 404s, as on a real site
     base = server.url_for(prefix).rstrip("/")
     for path in root.rglob("*"):
         if path.is_file() and path.suffix in TYPES:

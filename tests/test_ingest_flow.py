@@ -36,7 +36,7 @@ def test_demo_ingest_is_complete_and_idempotent(demo_base: str, db_url: str) -> 
     assert first["documents_new"] == docs >= 20
     assert claims == first["claims_new"] > 50
     with Session(get_engine(db_url)) as s:
-        kinds = dict(s.execute(select(Document.kind, func.count()).group_by(Document.kind)))
+        kinds = dict(s.execute(select(Document.kind, func.count()).group_by(Document.kind)).all())
         fails = s.execute(select(FetchFailure)).scalars().all()
         run = s.get(IngestionRun, first["run_id"])
         assert run is not None and run.status == "completed" and run.documents_new == docs

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 HEADING = "heading"
 SENTENCE = "sentence"
 TABLE_ROW = "table_row"
@@ -64,8 +67,12 @@ def _is_heading(text: str) -> bool:
     return caps >= 0.7 * len(words)
 
 
-def _is_table_row(line: str) -> bool:
-    return line.count("|") >= 2 or (line.count("|") == 1 and line.strip().startswith("|"))
+def _is_table_row(line: str, neighbours: tuple[str, ...] = ()) -> bool:
+    """'a | b | c' rows; a one-pipe 'a | b' row only next to another one-pipe row."""
+    pipes = line.count("|")
+    if pipes >= 2 or (pipes == 1 and line.strip().startswith("|")):
+        return True
+    return pipes == 1 and any(n.count("|") == 1 for n in neighbours)
 
 
 def _boundary_ok(text: str, m: re.Match[str], line_end: int) -> bool:
@@ -90,7 +97,8 @@ def _boundary_ok(text: str, m: re.Match[str], line_end: int) -> bool:
     word = text[w:k].lower().rstrip(".")
     if len(word) == 1 and word.isalpha() and text[w:k].isupper():
         return False  # initial: "J. Smith"
-    if word in ABBREVIATIONS or (word.count(".") >= 1 and len(word) <= 5 and word.replace(".", "").isalpha()):
+    dotted = word.count(".") >= 1 and len(word) <= 5 and word.replace(".", "").isalpha()
+    if word in ABBREVIATIONS or dotted:
         nxt_word = re.match(r"[\w']+", text[j:])
         nw = nxt_word.group(0).lower() if nxt_word else ""
         base = word if word in ABBREVIATIONS else "u.s"
@@ -118,7 +126,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """Segment ``text`` into sentences, headings and table rows (offsets exact)."""
     out: list[Sentence] = []
     pos = 0
-    for lineno, raw in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    for lineno, raw in enumerate(lines):
         ls, le = pos, pos + len(raw)
         pos = le + 1
         s, e = ls, le
@@ -129,7 +138,9 @@ def split_sentences(text: str) -> list[Sentence]:
         if s >= e:
             continue
         line = text[s:e]
-        if _is_table_row(line):
+        neighbours = tuple(lines[i].strip() for i in (lineno - 1, lineno + 1)
+                           if 0 <= i < len(lines))
+        if _is_table_row(line, neighbours):
             if not TABLE_SEP_RE.match(line):
                 out.append(Sentence(s, e, TABLE_ROW, lineno))
             continue
@@ -144,3 +155,19 @@ def split_sentences(text: str) -> list[Sentence]:
         for a, b in _split_line(text, s, e):
             out.append(Sentence(a, b, SENTENCE, lineno, bullet))
     return out
+
+
+class SentenceSegmenter:
+    """Pipeline component: writes doc._.gw_sentences from the raw text (no parser)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.gw_sentences = split_sentences(doc.text)
+        return doc
+
+
+@Language.factory("gw_sentences")
+def create_sentence_segmenter(nlp: Language, name: str) -> SentenceSegmenter:
+    return SentenceSegmenter(name)

@@ -187,6 +187,8 @@ def main() -> int:
         if not t.with_suffix(".json").exists():
             print(f"{t.name}: no annotation file")
             total_errs += 1
+    if len(jsons) != len(DOC_RANGE):
+        print(f"note: {len(jsons)} annotated docs, expected {len(DOC_RANGE)}")
     nums = Counter(int(p.name[:2]) for p in jsons)
     for n in nums:
         if n not in DOC_RANGE or nums[n] > 1:

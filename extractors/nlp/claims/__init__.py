@@ -1,0 +1,1 @@
+"""Claims: sentences that assert something arguable or checkable about the gap."""

@@ -1,0 +1,30 @@
+"""Claim cues, non-claim patterns and dimension keywords (data/cues/claims.json,
+data/cues/dimensions.json) compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from models.taxonomy import DIMENSIONS
+
+from ..cues import compile_cues, load_cues
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPatterns:
+    claim_cues: re.Pattern[str]
+    non_claims: tuple[re.Pattern[str], ...]
+    min_words: int
+    dimensions: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def claim_patterns() -> ClaimPatterns:
+    c = load_cues("claims")
+    d = load_cues("dimensions")
+    non = tuple(re.compile(p, re.I) for p in c["non_claim_patterns"])
+    dims = tuple((name, compile_cues(tuple(d[name]))) for name in DIMENSIONS if d.get(name))
+    return ClaimPatterns(compile_cues(tuple(c["claim_cues"])), non, int(c.get("min_words", 6)),
+                         dims)

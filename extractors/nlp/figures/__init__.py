@@ -1,0 +1,1 @@
+"""Figures: numbers that measure a model, a benchmark or the gap (prose and tables)."""

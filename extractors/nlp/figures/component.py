@@ -1,0 +1,287 @@
+"""Figure component: prose numbers with units and kinds, and numeric table cells."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from models.records import BenchmarkMention, Figure, ModelMention
+
+from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
+from .patterns import (
+    CITATION_RE,
+    CLAUSE_RE,
+    ELO_BEFORE_RE,
+    ENUM_RE,
+    INHERIT_RE,
+    NUMBER_RE,
+    ORDINALS,
+    RANK_RE,
+    TABLE_KIND_WORDS,
+    TABLE_NUM_RE,
+    figure_cues,
+    parse_num,
+)
+
+Mention = ModelMention | BenchmarkMention
+
+
+def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a < e and s < b for s, e in spans)
+
+
+def _nearest(mentions: Sequence[Mention], a: int, b: int, lo: int, hi: int) -> str | None:
+    """Canonical id of the mention nearest to [a, b) inside [lo, hi); earlier wins ties."""
+    best: tuple[int, int, str] | None = None
+    for m in mentions:
+        if m.start < lo or m.end > hi:
+            continue
+        dist = a - m.end if m.end <= a else m.start - b
+        key = (max(dist, 0), 0 if m.end <= a else 1, m.canonical)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+class FigureFinder:
+    """Writes doc._.gw_figures (models.records.Figure)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.cues = figure_cues()
+
+    # -- helpers ------------------------------------------------------------------
+    @staticmethod
+    def _clause(stext: str, pos: int) -> tuple[int, int]:
+        lo, hi = 0, len(stext)
+        for m in CLAUSE_RE.finditer(stext):
+            if m.end() <= pos:
+                lo = m.end()
+            elif m.start() >= pos:
+                hi = m.start()
+                break
+        return lo, hi
+
+    def _tie(self, doc: Doc, sent: Sentence, a: int, b: int) -> tuple[str | None, str | None]:
+        stext = doc.text[sent.start:sent.end]
+        clo, chi = self._clause(stext, a - sent.start)
+        clo, chi = clo + sent.start, chi + sent.start
+        models = doc._.gw_models or []
+        benches = doc._.gw_benchmarks or []
+        model = _nearest(models, a, b, clo, chi) or _nearest(models, a, b, sent.start, sent.end)
+        bench = _nearest(benches, a, b, clo, chi) or _nearest(benches, a, b, sent.start,
+                                                               sent.end)
+        return model, bench
+
+    def _pct_kind(self, stext: str, rel_a: int, rel_b: int, bench: str | None) -> str:
+        after = stext[rel_b:rel_b + 40]
+        clo, chi = self._clause(stext, rel_a)
+        clause = stext[clo:chi]
+        before = stext[clo:rel_a]
+        if re.match(r"\+?\s+of\s+(?!the\s+gap|the\s+time)", after) or self.cues.share.search(
+                before):
+            return "share"
+        if self.cues.gap.search(clause):
+            return "gap"
+        if bench or self.cues.score.search(clause):
+            return "score"
+        if self.cues.gap.search(stext):
+            return "gap"
+        return "score"
+
+    def _bare(self, stext: str, m: re.Match[str], prev: Figure | None,
+              sent_start: int) -> tuple[str, str | None] | None:
+        """Kind and unit of a number written without a unit, or None (not a figure)."""
+        rel_a = m.start("v1")
+        before = stext[max(0, rel_a - 30):rel_a]
+        if ELO_BEFORE_RE.search(before):
+            return "elo", "elo"
+        if prev is not None and prev.unit and INHERIT_RE.search(before) \
+                and rel_a + sent_start - prev.end < 40:
+            return prev.kind, prev.unit
+        if re.search(r"\btop\s*$", before, re.I):
+            return None
+        words = re.findall(r"[A-Za-z][\w-]*", stext[m.end():m.end() + 40])[:3]
+        for w in words:
+            if w.lower() in self.cues.count_nouns:
+                return "count", None
+        return None
+
+    # -- prose --------------------------------------------------------------------
+    def _prose(self, doc: Doc, sent: Sentence, blocked: list[tuple[int, int]],
+               forecast_values: set[float]) -> list[Figure]:
+        text = doc.text
+        stext = text[sent.start:sent.end]
+        out: list[Figure] = []
+        local_block = [(sent.start + m.start(), sent.start + m.end())
+                       for rx in (CITATION_RE, ENUM_RE) for m in rx.finditer(stext)]
+        cost_sentence = bool(self.cues.cost.search(stext))
+        prev: Figure | None = None
+        for m in NUMBER_RE.finditer(stext):
+            a = sent.start + m.start("v1")
+            b = sent.start + (m.end("v2") if m.group("v2") else m.end("v1"))
+            if _overlaps(a, b, blocked) or _overlaps(a, b, local_block):
+                continue
+            v1 = parse_num(m.group("v1"))
+            v2 = parse_num(m.group("v2")) if m.group("v2") else None
+            if v2 is not None and v2 < v1:
+                v2 = None
+                b = sent.start + m.end("v1")
+            g = m.groupdict()
+            unit: str | None
+            if g["u_pp"]:
+                unit, kind = "pp", "gap"
+            elif g["u_pct"]:
+                unit = "%"
+                kind = ""
+            elif g["u_x"]:
+                unit, kind = "x", "cost" if cost_sentence else "gap"
+            elif g["u_b"]:
+                unit, kind = "B", "size"
+            elif g["u_t"]:
+                unit, kind = "T", "size"
+            elif g["u_time"]:
+                word = g["u_time"].strip(" -").lower()
+                unit, kind = self.cues.time_units.get(word, "months"), "lag"
+            elif g["u_elo"]:
+                unit, kind = "elo", "elo"
+            elif g["cur"]:
+                unit, kind = "$", "cost"
+            else:
+                if v2 is None and v1.is_integer() and 1990 <= v1 <= 2039:
+                    continue  # a year
+                bare = self._bare(stext, m, prev, sent.start)
+                if bare is None:
+                    continue
+                kind, unit = bare
+            if unit == "%" and v1 > 100:
+                continue
+            model, bench = self._tie(doc, sent, a, b)
+            if unit == "%":
+                kind = self._pct_kind(stext, m.start("v1"), m.end(), bench)
+                det = stext[max(0, m.start() - 4):m.start()].lower()
+                if round(v1 / 100.0, 4) in forecast_values and det.strip() in {"our", "the"}:
+                    continue  # "Our 69% reflects ...": the forecast, restated
+                if prev is not None and prev.unit == "%" and re.search(
+                        r"\bfrom\s+(?:a|an|the)?\s*$", stext[:m.start()]):
+                    kind = prev.kind  # "reopened to 3.3% (from a 0.5% low ...)"
+            fig = Figure(v1, v2, unit, kind, model, bench, stext, a, b)
+            out.append(fig)
+            prev = fig
+        for m in RANK_RE.finditer(stext):
+            grp = "v1" if m.group("v1") else "v2" if m.group("v2") else "w"
+            a, b = sent.start + m.start(grp), sent.start + m.end(grp)
+            if _overlaps(a, b, blocked) or any(f.start == a for f in out):
+                continue
+            raw = m.group(grp)
+            value = float(ORDINALS[raw.lower()]) if grp == "w" else float(raw)
+            model, bench = self._tie(doc, sent, a, b)
+            out.append(Figure(value, None, None, "rank", model, bench, stext, a, b))
+        return out
+
+    # -- tables -------------------------------------------------------------------
+    @staticmethod
+    def _cells(text: str, row: Sentence) -> list[tuple[int, int]]:
+        """Cell spans (document offsets, stripped) of a 'a | b | c' or '| a | b |' row."""
+        line = text[row.start:row.end]
+        cells: list[tuple[int, int]] = []
+        pos = 0
+        parts = line.split("|")
+        for i, part in enumerate(parts):
+            s = row.start + pos
+            pos += len(part) + 1
+            if (i == 0 or i == len(parts) - 1) and not part.strip():
+                continue
+            lead = len(part) - len(part.lstrip())
+            cells.append((s + lead, s + lead + len(part.strip())))
+        return cells
+
+    @staticmethod
+    def _entity_in(mentions: Sequence[Mention], a: int, b: int) -> str | None:
+        for m in mentions:
+            if m.start >= a and m.end <= b:
+                return m.canonical
+        return None
+
+    def _table(self, doc: Doc, rows: list[Sentence]) -> list[Figure]:
+        text = doc.text
+        models = doc._.gw_models or []
+        benches = doc._.gw_benchmarks or []
+        header = self._cells(text, rows[0])
+        head_b = [self._entity_in(benches, a, b) for a, b in header]
+        head_m = [self._entity_in(models, a, b) for a, b in header]
+        head_words = [text[a:b].lower() for a, b in header]
+        out: list[Figure] = []
+        for row in rows[1:]:
+            cells = self._cells(text, row)
+            if not cells:
+                continue
+            la, lb = cells[0]
+            label = text[la:lb]
+            row_m = self._entity_in(models, la, lb)
+            row_b = self._entity_in(benches, la, lb)
+            for ci, (a, b) in enumerate(cells[1:], start=1):
+                m = TABLE_NUM_RE.match(text[a:b])
+                if not m:
+                    continue
+                col_b = head_b[ci] if ci < len(head_b) else None
+                col_m = head_m[ci] if ci < len(head_m) else None
+                col_word = head_words[ci] if ci < len(head_words) else ""
+                model = row_m or col_m
+                bench = col_b or row_b
+                if model is None and col_b and label and re.search(r"[A-Za-z]", label):
+                    model = re.sub(r"\s+", "-", label.strip().lower())
+                if bench is None and col_m and label and re.search(r"[A-Za-z]", label):
+                    bench = re.sub(r"\s+", "-", label.strip().lower())
+                unit = m.group("unit")
+                kind = "score"
+                for word, (k, u) in TABLE_KIND_WORDS.items():
+                    if word in col_word or (not col_b and word in label.lower()):
+                        kind, unit = k, unit or u
+                        break
+                if m.group("cur"):
+                    kind, unit = "cost", "$"
+                if unit in ("B", "T"):
+                    kind = "size"
+                if unit and unit.startswith("month"):
+                    unit, kind = "months", "lag"
+                if unit == "Elo":
+                    unit, kind = "elo", "elo"
+                v1 = parse_num(m.group("v1"))
+                v2 = parse_num(m.group("v2")) if m.group("v2") else None
+                na = a + m.start("v1")
+                nb = a + (m.end("v2") if m.group("v2") else m.end("v1"))
+                out.append(Figure(v1, v2, unit, kind, model, bench, text[row.start:row.end],
+                                  na, nb))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents: list[Sentence] = doc._.gw_sentences or []
+        blocked = [(m.start, m.end) for m in (doc._.gw_models or [])]
+        blocked += [(m.start, m.end) for m in (doc._.gw_benchmarks or [])]
+        forecasts = doc._.gw_forecasts or []
+        blocked += [(f.prob_start, f.prob_end) for f in forecasts]
+        forecast_values = {round(f.probability, 4) for f in forecasts}
+        figures: list[Figure] = []
+        table: list[Sentence] = []
+        for sent in sents:
+            if sent.kind == TABLE_ROW:
+                if table and sent.line > table[-1].line + 2:
+                    figures.extend(self._table(doc, table))
+                    table = []
+                table.append(sent)
+                continue
+            if table:
+                if len(table) > 1:
+                    figures.extend(self._table(doc, table))
+                table = []
+            if sent.kind in (SENTENCE, HEADING):
+                figures.extend(self._prose(doc, sent, blocked, forecast_values))
+        if len(table) > 1:
+            figures.extend(self._table(doc, table))
+        figures.sort(key=lambda f: f.start)
+        doc._.gw_figures = figures
+        return doc

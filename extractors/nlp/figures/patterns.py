@@ -1,0 +1,79 @@
+"""Number regexes and kind cues for figures (cue words from data/cues/figures.json)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..cues import compile_cues, load_cues
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+UNITS = (
+    r"(?P<u_pp>\s?(?:percentage|percent)\s+points?(?![\w])|\s?(?:pp|p\.p\.|pts?|points?)(?![\w]))"
+    r"|(?P<u_pct>\s?%|\s?percent(?![\w]))"
+    r"|(?P<u_x>[x×](?![\w])|\s(?:times|fold)(?![\w])|-fold(?![\w]))"
+    r"|(?P<u_b>[B](?![\w])|\s?(?:billion|bn)(?=\s+(?:parameters|params)))"
+    r"|(?P<u_t>[T](?![\w])|\s?trillion(?=\s+(?:parameters|params)))"
+    r"|(?P<u_time>(?:\s|-)(?:months?|weeks?|years?|days?)(?![\w]))"
+    r"|(?P<u_elo>\s?Elo(?![\w]))"
+)
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,/@'’#$€£^-])(?P<cur>\$|US\$|€|£)?(?P<tilde>[~≈]\s?)?(?P<v1>{NUM})"
+    rf"(?:\+)?(?:\s?(?P<sep>[–—-]|to)\s?(?:[~≈]\s?)?(?P<v2>{NUM}))?"
+    rf"(?:{UNITS})?(?P<plus>\+)?(?![\w])"
+)
+RANK_RE = re.compile(
+    r"(?<![\w&])#(?P<v1>\d{1,3})(?![\w])"
+    r"|\b(?:rank(?:ed|s)?|placed?|places|sits?)\s+(?:at\s+)?(?:#|No\.\s?|number\s+)?"
+    r"(?P<v2>\d{1,3})(?:st|nd|rd|th)?\b"
+    r"|\b(?:rank(?:ed|s)?|placed?|places|finish(?:ed|es)?)\s+(?P<w>first|second|third|fourth|"
+    r"fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.I,
+)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+CITATION_RE = re.compile(r"\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]")
+ENUM_RE = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
+ELO_BEFORE_RE = re.compile(r"\belo(?:\s+(?:score|rating)s?)?(?:\s+(?:of|at|is|was|hit|reached))?"
+                           r"\s*$", re.I)
+INHERIT_RE = re.compile(r"\bto\s+(?:roughly|about|around|approximately|nearly|~|≈)?\s*$", re.I)
+CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")
+TABLE_NUM_RE = re.compile(
+    rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
+    r"(?P<unit>%|pp|x|B|T|Elo|months?)?\s*[*†‡]*\s*$"
+)
+TABLE_KIND_WORDS = {
+    "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
+    "price": ("cost", "$"), "cost": ("cost", "$"), "$": ("cost", "$"),
+    "params": ("size", "B"), "parameters": ("size", "B"), "size": ("size", "B"),
+    "lag": ("lag", "months"), "gap": ("gap", None), "share": ("share", "%"),
+    "downloads": ("count", None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FigureCues:
+    gap: re.Pattern[str]
+    share: re.Pattern[str]
+    score: re.Pattern[str]
+    cost: re.Pattern[str]
+    count_nouns: frozenset[str]
+    time_units: dict[str, str]
+
+
+@cache
+def figure_cues() -> FigureCues:
+    c = load_cues("figures")
+    return FigureCues(
+        gap=compile_cues(tuple(c["gap_cues"])),
+        share=compile_cues(tuple(c["share_cues"])),
+        score=compile_cues(tuple(c["score_cues"])),
+        cost=compile_cues(tuple(c["cost_cues"])),
+        count_nouns=frozenset(w.lower() for w in c["count_nouns"]),
+        time_units=dict(c["lag_units"]),
+    )
+
+
+def parse_num(s: str) -> float:
+    return float(s.replace(",", ""))

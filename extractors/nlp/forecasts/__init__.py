@@ -1,0 +1,1 @@
+"""Forecasts: probabilities someone puts on a proposition, and conditional thresholds."""

@@ -1,0 +1,1 @@
+"""Claim qualifiers: hedge, stance and speaker (one folder each, edsnlp style)."""

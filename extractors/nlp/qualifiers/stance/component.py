@@ -1,0 +1,107 @@
+"""Stance qualifier: convergence / divergence / neutral from weighted cue hits.
+
+Fixed-polarity cues ("closing the gap", "overstated") vote directly. Directional
+cues ("lead", "trail", "behind", "more robust") vote by which side is their
+subject: the last open-side or closed-side term (or model of known openness)
+before the cue in the same clause. A negator shortly before a cue flips its
+vote; cues after a contrast word ("but", "however") weigh double because the
+sentence's point follows the contrast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .patterns import StancePatterns, stance_patterns
+
+_CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
+NEG_WINDOW = 28  # characters before a cue searched for a negator
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    start: int
+    end: int
+    side: str  # "open" | "closed"
+
+
+def _negated(text: str, start: int, p: StancePatterns) -> bool:
+    window = text[max(0, start - NEG_WINDOW):start]
+    # a negator counts only within the cue's clause
+    window = re.split(r"[,;:—]|\bbut\b", window)[-1]
+    return bool(p.negators.search(window))
+
+
+def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None) -> str:
+    """Stance of one claim sentence; ``sides`` are model mentions with known openness."""
+    p = p or stance_patterns()
+    score = 0.0
+    contrast_at = None
+    for m in p.contrast.finditer(text):
+        if m.group(0).lower() in ("but", "however", "yet"):
+            contrast_at = m.start()
+    spans: list[tuple[int, int]] = []
+
+    def weight(pos: int) -> float:
+        return 2.0 if contrast_at is not None and pos > contrast_at else 1.0
+
+    for rx, polarity in ((p.divergence, -1.0), (p.convergence, 1.0)):
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            sign = -1.0 if _negated(text, m.start(), p) else 1.0
+            score += polarity * sign * weight(m.start())
+    all_sides = list(sides)
+    for rx, side in ((p.open_side, "open"), (p.closed_side, "closed")):
+        for m in rx.finditer(text):
+            all_sides.append(Side(m.start(), m.end(), side))
+    all_sides.sort(key=lambda s: s.start)
+    for rx, direction in ((p.lead, 1.0), (p.trail, -1.0)):
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            clause_start = 0
+            for c in _CLAUSE_RE.finditer(text, 0, m.start()):
+                clause_start = c.end()
+            subject = [s for s in all_sides if clause_start <= s.start and s.end <= m.start()]
+            if subject:
+                side = subject[-1].side
+            else:
+                after = [s for s in all_sides if s.start >= m.end()]
+                if not after:
+                    if direction < 0:
+                        score -= 0.5 * weight(m.start())  # "lag", "behind": usually open ones
+                    continue
+                # "ahead of open models": the side after the cue is the object
+                side = "closed" if after[0].side == "open" else "open"
+            vote = direction * (1.0 if side == "open" else -1.0)
+            if _negated(text, m.start(), p):
+                vote = -vote
+            score += vote * weight(m.start())
+    if score > 0.25:
+        return "convergence"
+    if score < -0.25:
+        return "divergence"
+    return "neutral"
+
+
+class StanceQualifier:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.p = stance_patterns()
+
+    def __call__(self, doc: Doc) -> Doc:
+        models = doc._.gw_models or []
+        for claim in doc._.gw_claims or []:
+            sides = [Side(m.start - claim.start, m.end - claim.start,
+                          "open" if m.openness == "open" else "closed")
+                     for m in models
+                     if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
+            claim.stance = stance_of(claim.text, sides, self.p)
+        return doc

@@ -1,0 +1,117 @@
+"""Claims: detection vs non-claims, stance, hedge, speaker, dimensions."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extractors.nlp import Extractor
+from extractors.nlp.qualifiers.hedge.component import is_hedged
+from extractors.nlp.qualifiers.stance.component import stance_of
+from models.records import Claim
+
+FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor(registry_dir=FIXTURE)
+
+
+def claims(text: str) -> list[Claim]:
+    out = list(extractor().extract(text).claims)
+    for c in out:
+        assert text[c.start:c.end] == c.text
+    return out
+
+
+def claim(text: str) -> Claim:
+    got = claims(text)
+    assert len(got) == 1, got
+    return got[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Areas Where the Gap Remains Large",
+    "Are open models closing the gap on the frontier?",
+    "Below is a structured analysis of the strongest counterarguments across the dimensions.",
+    "Research the strongest counterarguments against the thesis that open models catch up.",
+    "Full research prompt",
+    "Sources: Stanford HAI, Epoch AI, LLM Stats",
+    "Examples include:",
+    "Share this article",
+])
+def test_non_claims(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(("text", "stance"), [
+    ("Open-weight models have closed the gap on coding benchmarks.", "convergence"),
+    ("Chinese open models have overtaken US counterparts on many leaderboards.", "convergence"),
+    ("Llama 4 and Qwen 3.7 now match or beat closed models on reasoning benchmarks.",
+     "convergence"),
+    ("Leading open models trailed Gemini 3.1 Pro by 7.7 percentage points on video.",
+     "divergence"),
+    ("Closed models are consistently more robust in practice.", "divergence"),
+    ("The gap between open and closed models is widening on agentic tasks.", "divergence"),
+    ("The convergence narrative is overstated for multimodal domains.", "divergence"),
+    ("But benchmark dominance doesn't equal product parity, and the gap remains substantial.",
+     "divergence"),
+    ("Open models haven't fallen behind closed models in any way that is easy to benchmark.",
+     "convergence"),
+    ("Open models are not closing the gap on long-context reliability.", "divergence"),
+    ("The report was published by the lab in Paris last spring for its investors.", "neutral"),
+])
+def test_stance_clear_cases(text: str, stance: str) -> None:
+    assert claim(text).stance == stance
+
+
+def test_stance_function_direct() -> None:
+    assert stance_of("Proprietary models lead on sustained cognitive load tasks.", []) == \
+        "divergence"
+    assert stance_of("Open models lead on cost and customization.", []) == "convergence"
+
+
+@pytest.mark.parametrize(("text", "hedged"), [
+    ("Open models may already be close to parity on benchmarks.", True),
+    ("This suggests frontier labs maintain unreleased capabilities.", True),
+    ("We estimate the lag at six months.", True),
+    ("Closed models are likely to pull further ahead.", True),
+    ("Open models trail closed models by six months.", False),
+    ("In May 2026 the VideoOdyssey benchmark showed a persistent gap.", False),
+])
+def test_hedge(text: str, hedged: bool) -> None:
+    assert is_hedged(text) is hedged
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Nathan Lambert argues that open-weight models remain in perpetual catch-up.",
+     "Nathan Lambert"),
+    ("Stanford HAI reports the open-closed performance gap reopened to 3.3%.", "Stanford HAI"),
+    ("TexTak places the open model at parity within the year, a bold call on the gap.",
+     "TexTak"),
+    ("According to Epoch AI, open models lag the frontier by about a year.", "Epoch AI"),
+    ("Open models are stronger than ever on coding benchmarks this year.", None),
+])
+def test_speaker(text: str, speaker: str | None) -> None:
+    assert claim(text).speaker == speaker
+
+
+def test_speaker_surname_resolved_to_full_name() -> None:
+    text = ("Nathan Lambert has spent the past year tracking open models.\n"
+            "Lambert suggests true divergence is a matter of resource allocation for labs.")
+    got = claims(text)
+    assert got[-1].speaker == "Nathan Lambert"
+
+
+def test_dimensions_and_entities() -> None:
+    c = claim("On SWE-bench Verified, Kimi K2.5 trails GPT-4o while costing 10x less per token.")
+    assert {"coding", "cost"} <= set(c.dimensions)
+    assert c.models == ("kimi-k2.5", "gpt-4o")
+    assert c.benchmarks == ("swe-bench-verified",)
+    c = claim("Export controls on chips limit open-source scaling at the frontier.")
+    assert {"compute", "policy"} <= set(c.dimensions)
+    c = claim("Open models are far closer to the frontier than many expected.")
+    assert c.dimensions == ("overall",)

@@ -1,0 +1,129 @@
+"""Model and benchmark mentions: registry hits, variants, new names, no ordinary words."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extractors.nlp import Extractor
+from extractors.nlp.entities.patterns import alias_variants
+from models.records import Extraction
+
+FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor(registry_dir=FIXTURE)
+
+
+def run(text: str) -> Extraction:
+    e = extractor().extract(text)
+    for m in (*e.models, *e.benchmarks):
+        assert text[m.start:m.end] == m.mention
+    return e
+
+
+def models(text: str) -> dict[str, str]:
+    return {m.mention: m.canonical for m in run(text).models}
+
+
+def test_spacy_tokenisation_assumption() -> None:
+    tok = extractor().nlp.tokenizer
+    assert [t.text for t in tok("Gemini-3.1-Pro leads")][:3] == ["Gemini-3.1", "-", "Pro"]
+    assert [t.text for t in tok("Kimi-K2.5 at")][:3] == ["Kimi", "-", "K2.5"]
+
+
+@pytest.mark.parametrize(("text", "mention", "canonical"), [
+    ("Gemini-3.1-Pro leads the pack.", "Gemini-3.1-Pro", "gemini-3.1-pro"),
+    ("We tested Gemini 3.1 Pro today.", "Gemini 3.1 Pro", "gemini-3.1-pro"),
+    ("Kimi-K2.5 at 48.6% on VideoOdyssey-V.", "Kimi-K2.5", "kimi-k2.5"),
+    ("Kimi K2.5 is open.", "Kimi K2.5", "kimi-k2.5"),
+    ("Cursor built on Kimi 2.5, they said.", "Kimi 2.5", "kimi-k2.5"),
+    ("GLM 5.2 shipped and GLM-5.2 is big.", "GLM 5.2", "glm-5.2"),
+    ("Qwen 3.5 and Qwen3.5 are the same.", "Qwen 3.5", "qwen3.5"),
+    ("DeepSeek V3.2 is cheap.", "DeepSeek V3.2", "deepseek-v3.2"),
+    ("Prefer GPT-4o or Claude Sonnet for this.", "Claude Sonnet", "claude-sonnet"),
+])
+def test_registry_variants(text: str, mention: str, canonical: str) -> None:
+    assert models(text).get(mention) == canonical
+
+
+def test_longest_match_wins() -> None:
+    got = models("Qwen3.7-Max beats Qwen.")
+    assert got == {"Qwen3.7-Max": "qwen3.7-max", "Qwen": "qwen"}
+
+
+def test_openness_and_family_resolved() -> None:
+    e = run("Llama 4 and GPT-4o were compared.")
+    by = {m.mention: m for m in e.models}
+    assert by["Llama 4"].openness == "open" and by["Llama 4"].organization == "Meta"
+    assert by["GPT-4o"].openness == "closed" and by["GPT-4o"].family == "gpt"
+
+
+@pytest.mark.parametrize(("text", "mention", "family"), [
+    ("Qwen3.9-Max topped the chart.", "Qwen3.9-Max", "qwen"),
+    ("GLM-6 is rumoured.", "GLM-6", "glm"),
+    ("Kimi K4 arrives soon.", "Kimi K4", "kimi"),
+    ("Llama 5 is late.", "Llama 5", "llama"),
+    ("Claude Opus 4.8 leads.", "Claude Opus 4.8", "claude"),
+    ("Qwen3.5-397B-A17B is open.", "Qwen3.5-397B-A17B", "qwen"),
+])
+def test_new_names_from_family_prefixes(text: str, mention: str, family: str) -> None:
+    e = run(text)
+    by = {m.mention: m for m in e.models}
+    assert mention in by, by
+    assert by[mention].family == family
+    assert by[mention].openness == "unknown"
+    assert by[mention].canonical == mention.lower().replace(" ", "-")
+
+
+def test_size_suffix_new_name() -> None:
+    by = {m.mention: m for m in run("Falcon-180B was open.").models}
+    assert by["Falcon-180B"].canonical == "falcon-180b" and by["Falcon-180B"].family is None
+
+
+@pytest.mark.parametrize("text", [
+    "The composer wrote a fable for the arena.",
+    "A Composer needs an Arena to perform a Fable.",
+    "Step 3 of the plan: llama farming in 2026.",
+    "The Mythos of open source is strong.",
+    "Anthropic and Alibaba are labs, not models.",
+])
+def test_no_ordinary_word_models(text: str) -> None:
+    e = run(text)
+    assert e.models == () and e.benchmarks == ()
+
+
+def test_ambiguous_names_with_context() -> None:
+    got = models("Anthropic's Fable and Mythos models were restricted. Later, Fable shipped.")
+    assert got == {"Fable": "claude-fable", "Mythos": "claude-mythos"}
+    e = run("The gap on the Arena Leaderboard and in Arena Elo data is 3%.")
+    assert [b.mention for b in e.benchmarks] == ["Arena Leaderboard", "Arena"]
+    assert {b.canonical for b in e.benchmarks} == {"lmarena"}
+    e = run("Chatbot Arena ranks them. Arena rankings moved.")
+    assert {b.canonical for b in e.benchmarks} == {"lmarena"}
+    assert len(e.benchmarks) == 2
+
+
+def test_benchmarks_and_case_sensitive_alias() -> None:
+    e = run("On SWE-bench Verified, GPQA Diamond, ARC AGI 2 and HLE the gap held; "
+            "hle is not a word we match.")
+    got = [b.canonical for b in e.benchmarks]
+    assert got == ["swe-bench-verified", "gpqa-diamond", "arc-agi-2", "hle"]
+
+
+def test_org_context_keeps_deepseek_an_org() -> None:
+    e = run("Models from DeepSeek and Alibaba lead. DeepSeek is strong on code.")
+    assert [m.start for m in e.models] == [e.models[0].start]
+    assert e.models[0].start > 30
+
+
+def test_variants_generation() -> None:
+    v = alias_variants("Qwen3.5", split_version=True)
+    assert {"Qwen3.5", "Qwen 3.5", "Qwen-3.5"} <= set(v)
+    v = alias_variants("ARC-AGI-2", split_version=False)
+    assert {"ARC AGI 2", "ARC-AGI-2", "ARC AGI-2", "ARC-AGI2"} <= set(v)
+    assert alias_variants("GSM8K", split_version=False) == ["GSM8K"]

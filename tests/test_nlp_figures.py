@@ -1,0 +1,125 @@
+"""Figures: kinds, units, ranges, ties; years, dates, citations excluded; table cells."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extractors.nlp import Extractor
+from models.records import Figure
+
+FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor(registry_dir=FIXTURE)
+
+
+def figures(text: str) -> list[Figure]:
+    figs = list(extractor().extract(text).figures)
+    for f in figs:
+        assert text[f.start:f.end].startswith(f"{f.value:g}".split(".")[0][:1])
+        assert f.sentence in text
+        assert f.start >= text.index(f.sentence)
+    return figs
+
+
+def one(text: str) -> Figure:
+    figs = figures(text)
+    assert len(figs) == 1, figs
+    return figs[0]
+
+
+@pytest.mark.parametrize(("text", "value", "high", "unit", "kind"), [
+    ("Leading open models trailed by ~7.7–14.6 percentage points on long video.",
+     7.7, 14.6, "pp", "gap"),
+    ("The benchmark showed a 22.6% closed advantage on temporal localization.",
+     22.6, None, "%", "gap"),
+    ("Open models sit about 6 months behind the frontier.", 6.0, None, "months", "lag"),
+    ("Chinese models now account for 41% of Hugging Face downloads.", 41.0, None, "%", "share"),
+    ("The release has 744B parameters under an MIT license.", 744.0, None, "B", "size"),
+    ("Training got a verified 100x cost reduction.", 100.0, None, "x", "cost"),
+    ("Open models run at 4-10x lower cost for routine work.", 4.0, 10.0, "x", "cost"),
+    ("The lag held at a persistent 6-9 month lag.", 6.0, 9.0, "months", "lag"),
+    ("SWE-bench gaps of ~7–8 points persisted.", 7.0, 8.0, "pp", "gap"),
+    ("Its Arena Elo score of 1450 ranks well.", 1450.0, None, "elo", "elo"),
+    ("The composite averages ~10 sub-evals over time.", 10.0, None, None, "count"),
+])
+def test_prose_kinds_units_ranges(text: str, value: float, high: float | None,
+                                  unit: str | None, kind: str) -> None:
+    f = [f for f in figures(text) if f.value == value][0]
+    assert (f.value, f.value_high, f.unit, f.kind) == (value, high, unit, kind)
+
+
+def test_score_tied_to_model_and_benchmark() -> None:
+    f = one("Open models (e.g., Kimi-K2.5 at 48.6% on VideoOdyssey-V) struggle.")
+    assert (f.value, f.kind, f.model, f.benchmark) == (48.6, "score", "kimi-k2.5",
+                                                        "videoodyssey-v")
+
+
+def test_list_of_scores_ties_each_benchmark() -> None:
+    figs = figures("Near-ceiling scores (GSM8K ~99%, MMLU ~93%, GPQA Diamond ~94%) persist.")
+    assert [(f.value, f.benchmark) for f in figs] == [
+        (99.0, "gsm8k"), (93.0, "mmlu"), (94.0, "gpqa-diamond")]
+
+
+def test_gap_tied_to_model_in_clause() -> None:
+    f = one("On VideoOdyssey, leading open-source trailed Gemini-3.1-Pro by ~7.7–14.6 "
+            "percentage points.")
+    assert f.model == "gemini-3.1-pro" and f.benchmark == "videoodyssey"
+
+
+def test_unit_inherited_in_from_to() -> None:
+    figs = figures("The capability gap is shrinking from 18 months to roughly 6.")
+    assert [(f.value, f.unit) for f in figs] == [(18.0, "months"), (6.0, "months")]
+
+
+@pytest.mark.parametrize("text", [
+    "In 2026 the field moved; by 2027 momentum may shift.[12]",
+    "Nathan Lambert's February 17, 2026 analysis argues the lag holds.[1][1]",
+    "Investigate: (1) benchmark gaming, (2) long context and (3) cost.",
+    "GPT-4o and Qwen3.5 and GSM8K are names, not figures.",
+    "Workshops (e.g., HEAL@CHI'26) discussed judge bias in mid-2026.",
+])
+def test_not_figures(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_forecast_probabilities_are_not_figures() -> None:
+    text = ("TexTak places the probability that an open model matches closed frontier "
+            "performance at 69%. Our 69% reflects three trends. What would move us below 60%?")
+    assert figures(text) == []
+
+
+PIPE_TABLE = (
+    "Scores below.\n"
+    "Model | MMLU | GPQA Diamond\n"
+    "GPT-4o | 88.7 | 53.6%\n"
+    "Llama 4 | 85.5 | n/a\n"
+)
+MD_TRANSPOSED = (
+    "| Benchmark | GPT-4o | Kimi K2.5 |\n"
+    "|---|---:|---:|\n"
+    "| SWE-bench Verified | 33.2 | 76.8 |\n"
+)
+
+
+def test_table_models_in_rows() -> None:
+    figs = figures(PIPE_TABLE)
+    got = [(f.value, f.unit, f.model, f.benchmark) for f in figs]
+    assert got == [(88.7, None, "gpt-4o", "mmlu"), (53.6, "%", "gpt-4o", "gpqa-diamond"),
+                   (85.5, None, "llama-4", "mmlu")]
+    assert all(f.kind == "score" for f in figs)
+    for f in figs:
+        assert PIPE_TABLE[f.start:f.end] == f"{f.value:g}"
+
+
+def test_markdown_table_transposed() -> None:
+    figs = figures(MD_TRANSPOSED)
+    got = [(f.value, f.model, f.benchmark) for f in figs]
+    assert got == [(33.2, "gpt-4o", "swe-bench-verified"),
+                   (76.8, "kimi-k2.5", "swe-bench-verified")]
+    assert figs[0].sentence == "| SWE-bench Verified | 33.2 | 76.8 |"

@@ -1,0 +1,62 @@
+"""Forecasts in the styles the seeds use, with conditional flags and issuers."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from extractors.nlp import Extractor
+from models.records import Forecast
+
+FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor(registry_dir=FIXTURE)
+
+
+def forecasts(text: str) -> list[Forecast]:
+    out = list(extractor().extract(text).forecasts)
+    for f in out:
+        assert text[f.start:f.end] == f.sentence
+    return out
+
+
+def test_places_probability_and_conditional_below() -> None:
+    text = ("TexTak places the probability that an open-source model matches closed frontier "
+            "performance at 69%—and today's news seems to validate that.\n"
+            "Our 69% reflects three trends.\n"
+            "What would move us below 60%? A breakthrough that cannot be replicated.")
+    fs = forecasts(text)
+    assert [(f.issuer, f.probability, f.conditional) for f in fs] == [
+        ("TexTak", 0.69, False), ("TexTak", 0.6, True)]
+    assert fs[0].proposition == "an open-source model matches closed frontier performance"
+
+
+def test_carries_probability_and_two_conditionals() -> None:
+    text = ("textak carries a 75% probability that an open-source model matches closed "
+            "frontier performance — and the data is strong. The 75% reflects three forces. "
+            "What would push us to 85%+: a major enterprise switching. "
+            "What would pull us below 65%: a verified capability jump.")
+    fs = forecasts(text)
+    assert [(f.issuer, f.probability, f.conditional) for f in fs] == [
+        ("textak", 0.75, False), ("textak", 0.85, True), ("textak", 0.65, True)]
+    assert fs[0].proposition == "an open-source model matches closed frontier performance"
+
+
+def test_we_put_and_chance() -> None:
+    fs = forecasts("We put open-weight parity by 2027 at 40%. Analysts see a 30% chance "
+                   "that GLM-6 tops the index.")
+    assert [(f.probability, f.conditional) for f in fs] == [(0.4, False), (0.3, False)]
+    assert fs[0].proposition == "open-weight parity by 2027"
+    assert fs[1].proposition == "GLM-6 tops the index"
+
+
+def test_we_resolves_to_named_org_without_forecaster() -> None:
+    fs = forecasts("Epoch AI tracks the gap. What would push us to 80%: parity on SWE-bench.")
+    assert fs[0].issuer == "Epoch AI" and fs[0].conditional
+
+
+def test_plain_percentages_are_not_forecasts() -> None:
+    assert forecasts("Open models hold 41% of downloads and trail by 3.3%.") == []
