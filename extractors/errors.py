@@ -31,3 +31,11 @@ class PaperParseError(ParseError):
 
 class InvalidURLError(ParseError):
     reason = "invalid URL"
+
+
+class ParseTimeoutError(ArticleParseError):
+    reason = "article extraction timed out"
+
+
+class ParserCrashedError(ArticleParseError):
+    reason = "article parser process died"

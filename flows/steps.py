@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.articles import parse_article
 from extractors.errors import ParseError
 from extractors.feeds import parse_feed
+from extractors.isolation import parse_article_isolated
 from extractors.papers import parse_arxiv
 from extractors.urls import canonical_url
 from fetch.client import FetchRequest, FetchResult, fetch_all
@@ -111,10 +111,12 @@ def poll_sources(sources: Sequence[SourceConfig], validators: Validators,
         expect = "html" if src.kind == "url" else "feed"
         requests.append(FetchRequest(src.url, etag=etag, last_modified=modified, expect=expect))
     results = fetch_all(requests, fetch_settings(settings))
-    return [_parse_polled(src, res) for src, res in zip(sources, results, strict=True)]
+    return [_parse_polled(src, res, settings.parse_timeout)
+            for src, res in zip(sources, results, strict=True)]
 
 
-def _parse_polled(src: SourceConfig, res: FetchResult | FetchError) -> PolledSource:
+def _parse_polled(src: SourceConfig, res: FetchResult | FetchError,
+                  parse_timeout: float | None = None) -> PolledSource:
     if isinstance(res, FetchError):
         return PolledSource(src, ok=False, failure=fetch_failure(res, "poll", src.name))
     if res.not_modified:
@@ -129,7 +131,7 @@ def _parse_polled(src: SourceConfig, res: FetchResult | FetchError) -> PolledSou
             papers = parse_arxiv(res.content)
             return PolledSource(src, ok=True, etag=res.etag, last_modified=res.last_modified,
                                 papers=papers)
-        doc = article_document(res, src.name)
+        doc = article_document(res, src.name, parse_timeout=parse_timeout)
         return PolledSource(src, ok=True, etag=res.etag, last_modified=res.last_modified,
                             document=doc)
     except ParseError as exc:
@@ -137,9 +139,12 @@ def _parse_polled(src: SourceConfig, res: FetchResult | FetchError) -> PolledSou
 
 
 def article_document(res: FetchResult, source_name: str | None,
-                     entry: FeedEntry | None = None) -> DocumentInput:
+                     entry: FeedEntry | None = None,
+                     parse_timeout: float | None = None) -> DocumentInput:
     """Parse a fetched page into a document; feed metadata fills what the page lacks."""
-    art = parse_article(res.content, res.final_url, res.content_type)
+    # In a killable worker: trafilatura has no timeout of its own (extractors/isolation.py).
+    art = parse_article_isolated(res.content, res.final_url, res.content_type,
+                                 timeout=parse_timeout)
     url = canonical_url(res.final_url)
     published_at = art.published_at or (entry.published_at if entry else None)
     published_raw = art.published_raw or (entry.published_raw if entry else None)
@@ -245,7 +250,8 @@ def fetch_documents(cands: Sequence[Candidate], settings: Settings) -> tuple[lis
             continue
         try:
             if cand.fallback is not None:
-                art = parse_article(res.content, res.final_url, res.content_type)
+                art = parse_article_isolated(res.content, res.final_url, res.content_type,
+                                             timeout=settings.parse_timeout)
                 fb = cand.fallback
                 docs.append(DocumentInput(url=fb.url, kind=fb.kind, title=fb.title,
                                           text=f"{fb.text}\n{art.text}", source_name=fb.source_name,
@@ -254,7 +260,7 @@ def fetch_documents(cands: Sequence[Candidate], settings: Settings) -> tuple[lis
                                           published_raw=fb.published_raw,
                                           meta={**fb.meta, "full_text": True}))
             else:
-                doc = article_document(res, cand.source_name, None)
+                doc = article_document(res, cand.source_name, None, settings.parse_timeout)
                 # The page may canonicalise elsewhere after redirects; keep the entry's key.
                 docs.append(_with_feed_metadata(doc, cand))
         except ParseError as exc:

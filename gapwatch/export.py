@@ -44,8 +44,7 @@ FORECAST_COLUMNS: dict[str, str] = {
 }
 
 
-def _oldest_first(engine: Engine, f: ClaimFilter) -> Iterator[dict[str, Any]]:
-    # iter_claims pages newest first; exports read naturally either way.
+def _claim_dicts(engine: Engine, f: ClaimFilter) -> Iterator[dict[str, Any]]:
     for row in iter_claims(engine, f):
         yield row.to_dict()
 
@@ -56,7 +55,7 @@ def rows_for(kind: str, engine: Engine, *, claims: ClaimFilter | None = None,
                                                                 Iterator[dict[str, Any]]]:
     """The column spec and a row stream for one export kind."""
     if kind == "claims":
-        return CLAIM_COLUMNS, _oldest_first(engine, claims or ClaimFilter())
+        return CLAIM_COLUMNS, _claim_dicts(engine, claims or ClaimFilter())
     if kind == "figures":
         return FIGURE_COLUMNS, analytics.iter_figures(engine, figures or FigureFilter())
     if kind == "forecasts":

@@ -353,22 +353,26 @@ def benchmark_peers(engine: Engine, benchmark_ids: Sequence[str], as_of: datetim
 
 def figure_conflicts(engine: Engine, as_of: datetime | None = None, limit: int = 50,
                      min_spread: float = 0.0) -> list[dict[str, Any]]:
-    """(model, benchmark, unit) triples reported with different values, widest spread first."""
+    """(model, benchmark, kind, unit) reported with different values, widest spread first.
+
+    A score without a unit is taken as a percentage, so "84.2" and "84.2%" agree.
+    """
+    unit = func.coalesce(FigureRow.unit, "%").label("unit")
     spread = func.max(FigureRow.value) - func.min(FigureRow.value)
-    stmt = (select(FigureRow.model_id, FigureRow.benchmark_id, FigureRow.unit,
+    stmt = (select(FigureRow.model_id, FigureRow.benchmark_id, FigureRow.kind, unit,
                    func.count(), func.count(func.distinct(FigureRow.document_id)),
                    func.min(FigureRow.value), func.max(FigureRow.value), spread)
             .join(Document, Document.id == FigureRow.document_id)
             .where(FigureRow.model_id.is_not(None), FigureRow.benchmark_id.is_not(None),
                    FigureRow.kind.in_(["score", "elo", "rank"]), *_doc_visible(as_of))
-            .group_by(FigureRow.model_id, FigureRow.benchmark_id, FigureRow.unit)
+            .group_by(FigureRow.model_id, FigureRow.benchmark_id, FigureRow.kind, unit)
             .having(spread > min_spread)
             .order_by(spread.desc(), FigureRow.model_id, FigureRow.benchmark_id)
             .limit(limit))
     with Session(engine) as s:
-        return [{"model": m, "benchmark": b, "unit": u, "figures": int(n),
+        return [{"model": m, "benchmark": b, "kind": k, "unit": u, "figures": int(n),
                  "documents": int(nd), "min": lo, "max": hi, "spread": sp}
-                for m, b, u, n, nd, lo, hi, sp in s.execute(stmt).all()]
+                for m, b, k, u, n, nd, lo, hi, sp in s.execute(stmt).all()]
 
 
 # --- signals -------------------------------------------------------------------------

@@ -75,7 +75,8 @@ def test_bad_sources_become_failures_and_the_run_completes(httpserver: HTTPServe
                            ("private", "http://10.1.2.3/internal.html"),
                            ("metadata", "http://169.254.169.254/latest/meta-data/"),
                            ("ftp", "ftp://example.org/file.html")])
-    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            f"{items}</channel></rss>")
     httpserver.expect_request("/feed.xml").respond_with_data(
         feed, content_type="application/rss+xml")
     httpserver.expect_request("/good.html").respond_with_data(good, content_type="text/html")

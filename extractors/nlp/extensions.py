@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 EXTENSIONS = (
-    "gw_sentences", "gw_models", "gw_benchmarks", "gw_orgs", "gw_figures", "gw_claims",
+    "gw_text", "gw_sentences", "gw_models", "gw_benchmarks", "gw_orgs", "gw_figures", "gw_claims",
     "gw_forecasts",
 )
 

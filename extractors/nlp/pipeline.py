@@ -77,7 +77,7 @@ def build_nlp(model: str | None = None, registry_dir: str | os.PathLike[str] | N
 
 def assemble(doc: Doc, version: str) -> Extraction:
     """Doc records -> the frozen Extraction of the extract contract."""
-    text = doc.text
+    text = doc._.gw_text
     claims = tuple(
         Claim(c.text, c.start, c.end, tuple(c.dimensions), c.stance, c.hedged, c.speaker,
               tuple(c.models), tuple(c.benchmarks))

@@ -164,7 +164,9 @@ class SentenceSegmenter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.gw_sentences = split_sentences(doc.text)
+        text = doc.text  # Doc.text re-joins every token: compute it once per document
+        doc._.gw_text = text
+        doc._.gw_sentences = split_sentences(text)
         return doc
 
 

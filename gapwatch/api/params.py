@@ -158,3 +158,10 @@ class SignalQuery(_DateRange):
 
 class ModelsQuery(AsOf):
     openness: OpennessName | None = None
+
+
+class ViewQuery(AsOf):
+    """Pages that are both API resources and dashboard views."""
+
+    format: Literal["json", "html"] | None = Field(
+        default=None, description="json or html; default by the Accept header")

@@ -16,6 +16,7 @@ from gapwatch.api.params import (
     FigureQuery,
     ModelsQuery,
     SignalQuery,
+    ViewQuery,
     decode_cursor,
     encode_cursor,
 )
@@ -81,9 +82,7 @@ def claim(claim_id: ClaimId, engine: EngineDep,
 @router.get("/documents/{document_id}", response_model=DocumentOut, tags=["documents"],
             responses={200: {"content": {"text/html": {}}}})
 def document(request: Request, document_id: DocId, engine: EngineDep,
-             params: Annotated[AsOf, Query()],
-             format: Annotated[str | None, Query(pattern="^(json|html)$")] = None,
-             ) -> Any:
+             params: Annotated[ViewQuery, Query()]) -> Any:
     """A document with its text and extracted claims (offsets into the text).
 
     Browsers get the dashboard view that highlights each claim (`#c<claim id>`).
@@ -91,7 +90,7 @@ def document(request: Request, document_id: DocId, engine: EngineDep,
     view = analytics.get_document(engine, document_id, params.as_of)
     if view is None:
         raise HTTPException(status_code=404, detail="no such document (as of that time)")
-    if wants_html(request, format):
+    if wants_html(request, params.format):
         from gapwatch.api.dashboard import render_document
 
         return _vary(render_document(request, view, params.as_of))
@@ -114,9 +113,8 @@ def models(engine: EngineDep, params: Annotated[ModelsQuery, Query()]) -> dict[s
 
 @router.get("/models/{model_id}", tags=["registry"],
             responses={200: {"content": {"text/html": {}}}})
-def model(request: Request, engine: EngineDep, params: Annotated[AsOf, Query()],
-          model_id: Annotated[str, Path(min_length=1, max_length=120)],
-          format: Annotated[str | None, Query(pattern="^(json|html)$")] = None) -> Any:
+def model(request: Request, engine: EngineDep, params: Annotated[ViewQuery, Query()],
+          model_id: Annotated[str, Path(min_length=1, max_length=120)]) -> Any:
     """One model: its figures per benchmark and its open and closed peers there."""
     m = analytics.get_model(engine, model_id)
     if m is None:
@@ -124,7 +122,7 @@ def model(request: Request, engine: EngineDep, params: Annotated[AsOf, Query()],
     figs = analytics.figures_for(engine, m["id"], as_of=params.as_of)
     peers = analytics.benchmark_peers(engine, sorted({f["benchmark"] for f in figs
                                                       if f["benchmark"]}), params.as_of)
-    if wants_html(request, format):
+    if wants_html(request, params.format):
         from gapwatch.api.dashboard import render_model
 
         return _vary(render_model(request, m, figs, peers))

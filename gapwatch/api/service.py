@@ -93,11 +93,16 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
     }
 
 
-def _tolerance(center: float, unit: str | None) -> float:
+def _tolerance(center: float, unit: str) -> float:
     """How far a value may sit from the consensus before it counts as disagreeing."""
     if unit in ("elo",):
         return max(5.0, abs(center) * 0.005)
     return max(0.5, abs(center) * 0.01)
+
+
+def _unit(v: dict[str, Any]) -> str:
+    """A score without a unit is a percentage; other kinds keep theirs."""
+    return v["unit"] or ("%" if v["kind"] == "score" else "")
 
 
 def compare(engine: Engine, model: dict[str, Any], benchmark: dict[str, Any],
@@ -112,19 +117,20 @@ def compare(engine: Engine, model: dict[str, Any], benchmark: dict[str, Any],
         values.append({**_compact_figure(f), "site": f["site"], "author": f["author"],
                        "party": party})
     groups = []
-    for unit in sorted({v["unit"] or "" for v in values}):
-        vs = [v for v in values if (v["unit"] or "") == unit]
+    for kind, unit in sorted({(v["kind"], _unit(v)) for v in values}):
+        vs = [v for v in values if (v["kind"], _unit(v)) == (kind, unit)]
         nums = [v["value"] for v in vs]
         median = statistics.median(nums)
-        tol = _tolerance(median, unit or None)
+        tol = _tolerance(median, unit)
         first = [v["value"] for v in vs if v["party"] == first_party.FIRST]
         third = [v["value"] for v in vs if v["party"] != first_party.FIRST]
         for v in vs:
             v["deviation"] = round(v["value"] - median, 6)
             v["disagrees"] = abs(v["value"] - median) > tol
         groups.append({
-            "unit": unit or None, "count": len(vs), "min": min(nums), "max": max(nums),
+            "kind": kind, "unit": unit, "count": len(vs), "min": min(nums), "max": max(nums),
             "spread": round(max(nums) - min(nums), 6), "median": median, "tolerance": tol,
+            "first_party": len(first), "third_party": len(third),
             "first_party_median": statistics.median(first) if first else None,
             "third_party_median": statistics.median(third) if third else None,
             "first_minus_third": round(statistics.median(first) - statistics.median(third), 6)

@@ -67,7 +67,7 @@ class ClaimFinder:
         return dims or ["overall"]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc._.gw_text
         models = doc._.gw_models or []
         benches = doc._.gw_benchmarks or []
         figures = doc._.gw_figures or []

@@ -142,7 +142,7 @@ class EntityRecognizer:
                 typ, ident = self.keys[h]
                 span = doc[s:e]
                 out.append(_Cand(span.start_char, span.end_char, typ, ident, None, s, e))
-        text = doc.text
+        text = doc._.gw_text
         for m in self.new_re.finditer(text):
             fam = self.new_groups[m.lastgroup or ""]
             surface = m.group(0)
@@ -186,7 +186,7 @@ class EntityRecognizer:
     def _ambiguous_ok(self, doc: Doc, c: _Cand, confirmed: set[str],
                       accepted_tokens: set[int]) -> bool:
         """Context test for registry names that are also ordinary words."""
-        surface = doc.text[c.start:c.end]
+        surface = doc._.gw_text[c.start:c.end]
         key = norm_name(surface)
         if c.typ == BENCH:
             rules = self.amb.get("benchmarks", {}).get(key)
@@ -261,14 +261,14 @@ class EntityRecognizer:
     def _needs_context(self, doc: Doc, c: _Cand) -> bool:
         if c.new is not None or c.typ == ORG:
             return False
-        key = norm_name(doc.text[c.start:c.end])
+        key = norm_name(doc._.gw_text[c.start:c.end])
         if c.typ == BENCH:
             return key in self.amb.get("benchmarks", {})
         return (c.tok_end - c.tok_start == 1 and key in self.amb.get("models", [])
                 and key not in self.amb.get("always_ok", []))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc._.gw_text
         models: list[ModelMention] = []
         benches: list[BenchmarkMention] = []
         orgs: list[OrgMention] = []

@@ -66,7 +66,7 @@ class FigureFinder:
         return lo, hi
 
     def _tie(self, doc: Doc, sent: Sentence, a: int, b: int) -> tuple[str | None, str | None]:
-        stext = doc.text[sent.start:sent.end]
+        stext = doc._.gw_text[sent.start:sent.end]
         clo, chi = self._clause(stext, a - sent.start)
         clo, chi = clo + sent.start, chi + sent.start
         models = doc._.gw_models or []
@@ -113,7 +113,7 @@ class FigureFinder:
     # -- prose --------------------------------------------------------------------
     def _prose(self, doc: Doc, sent: Sentence, blocked: list[tuple[int, int]],
                forecast_values: set[float]) -> list[Figure]:
-        text = doc.text
+        text = doc._.gw_text
         stext = text[sent.start:sent.end]
         out: list[Figure] = []
         local_block = [(sent.start + m.start(), sent.start + m.end())
@@ -207,7 +207,7 @@ class FigureFinder:
         return None
 
     def _table(self, doc: Doc, rows: list[Sentence]) -> list[Figure]:
-        text = doc.text
+        text = doc._.gw_text
         models = doc._.gw_models or []
         benches = doc._.gw_benchmarks or []
         header = self._cells(text, rows[0])

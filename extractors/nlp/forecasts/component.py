@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..sentences import SENTENCE
-from .patterns import forecast_patterns
+from .patterns import PREVIOUS_RE, PUBLISHED_BY_RE, forecast_patterns
 
 _STOP_ISSUER = frozenset({
     "the", "this", "that", "it", "which", "what", "and", "but", "today", "now", "also",
@@ -56,6 +56,20 @@ class ForecastFinder:
         self.name = name
         self.patterns = forecast_patterns()
 
+    def _level_issuer(self, phrase: str | None, mid: str) -> str | None:
+        """'The community forecast' -> itself; 'Our forecast, published by X' -> X."""
+        pub = PUBLISHED_BY_RE.search(mid)
+        if pub:
+            return re.sub(r"\s+(?:team|desk|group)$", "", pub.group("name"))
+        if not phrase:
+            return None
+        words = phrase.split()
+        if words[0].lower() in self.patterns.self_words or words[0].lower() in ("my", "their"):
+            return "we"
+        if len(words) == 1:
+            return "we"  # "The forecast stands at ...": the document's own
+        return phrase
+
     def _resolve_self(self, doc: Doc, named: list[tuple[int, str]], at: int) -> str | None:
         """Nearest earlier named issuer, else the nearest organization mention."""
         before = [n for pos, n in named if pos <= at]
@@ -70,7 +84,7 @@ class ForecastFinder:
         return best.name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc._.gw_text
         drafts: list[ForecastDraft] = []
         for sent in doc._.gw_sentences or []:
             if sent.kind != SENTENCE:
@@ -93,10 +107,26 @@ class ForecastFinder:
                     prop = _clean_prop(groups.get("prop"))
                     if kind == "put" and prop and re.search(r"\d", prop[:3]):
                         continue
+                    if kind == "level":
+                        issuer = self._level_issuer(issuer, groups.get("mid") or "")
+                        if groups.get("p0"):
+                            a0, b0 = m.span("p0")
+                            taken.append((a0, b0))
+                            drafts.append(ForecastDraft(
+                                issuer, float(groups["p0"]) / 100.0, False, None, sent.start,
+                                sent.end, sent.start + a0, sent.start + b0))
                     taken.append((ps, pe))
                     drafts.append(ForecastDraft(
                         issuer, value / 100.0, kind == "conditional", prop, sent.start,
                         sent.end, sent.start + ps, sent.start + pe))
+                    if kind != "conditional":
+                        prev = PREVIOUS_RE.search(stext, pe)
+                        if prev and prev.start() - pe < 12:
+                            a0, b0 = prev.span("p")
+                            taken.append((a0, b0))
+                            drafts.append(ForecastDraft(
+                                issuer, float(prev.group("p")) / 100.0, False, prop,
+                                sent.start, sent.end, sent.start + a0, sent.start + b0))
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:

@@ -76,7 +76,7 @@ class SpeakerQualifier:
             if m.mention == name or name.startswith(m.mention):
                 return None
         if " " not in name and name[:1].isupper():
-            full = re.search(rf"\b([A-Z][a-z]+(?: [A-Z]\.)?) {re.escape(name)}\b", doc.text)
+            full = re.search(rf"\b([A-Z][a-z]+(?: [A-Z]\.)?) {re.escape(name)}\b", doc._.gw_text)
             if full and full.group(1).lower() not in _START_STOP:
                 return f"{full.group(1)} {name}"
         return name

@@ -36,8 +36,14 @@ def _negated(text: str, start: int, p: StancePatterns) -> bool:
     return bool(p.negators.search(window))
 
 
-def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None) -> str:
-    """Stance of one claim sentence; ``sides`` are model mentions with known openness."""
+def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
+              figures: list[tuple[int, str, str | None]] | None = None) -> str:
+    """Stance of one claim sentence; ``sides`` are model mentions with known openness.
+
+    ``figures`` are (offset, kind, unit) of the figures in the sentence: a cost
+    multiplier votes for convergence (open models are the cheap side), a share
+    votes for the side that holds it.
+    """
     p = p or stance_patterns()
     score = 0.0
     contrast_at = None
@@ -84,6 +90,16 @@ def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None) -> 
             if _negated(text, m.start(), p):
                 vote = -vote
             score += vote * weight(m.start())
+    for pos, kind, unit in figures or []:
+        if kind == "cost" and unit == "x":
+            score += 1.0
+        elif kind == "share":
+            clause_start = 0
+            for c in _CLAUSE_RE.finditer(text, 0, pos):
+                clause_start = c.end()
+            subject = [s for s in all_sides if clause_start <= s.start and s.end <= pos]
+            if subject:
+                score += 1.0 if subject[-1].side == "open" else -1.0
     if score > 0.25:
         return "convergence"
     if score < -0.25:
@@ -98,10 +114,13 @@ class StanceQualifier:
 
     def __call__(self, doc: Doc) -> Doc:
         models = doc._.gw_models or []
+        figures = doc._.gw_figures or []
         for claim in doc._.gw_claims or []:
             sides = [Side(m.start - claim.start, m.end - claim.start,
                           "open" if m.openness == "open" else "closed")
                      for m in models
                      if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
-            claim.stance = stance_of(claim.text, sides, self.p)
+            figs = [(f.start - claim.start, f.kind, f.unit) for f in figures
+                    if claim.start <= f.start < claim.end]
+            claim.stance = stance_of(claim.text, sides, self.p, figs)
         return doc
