@@ -275,17 +275,20 @@ class Fetcher:
             except _RetryableStatus as signal:
                 error: FetchError = signal.error
                 retry_after = signal.retry_after
+                error.retry_after = retry_after
             except (ConnectFailed, FetchTimeout, NetworkError) as exc:
                 if exc.no_retry:
                     raise
                 error = exc
             if retry_after is not None and retry_after > s.max_retry_after:
-                raise type(error)(
+                capped = type(error)(
                     f"{error.reason}; Retry-After {retry_after:g} s exceeds the "
                     f"{s.max_retry_after:g} s cap",
                     url=error.url,
                     status=error.status,
                 )
+                capped.retry_after = retry_after
+                raise capped
             if attempt > s.retries:
                 if attempt > 1:
                     error.reason = f"{error.reason} (gave up after {attempt} attempts)"

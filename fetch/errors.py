@@ -33,6 +33,8 @@ class FetchError(Exception):
     kind: ClassVar[str] = "fetch_error"
     # Set on errors that a retry cannot fix (unknown host, per-URL deadline); internal.
     no_retry: bool = False
+    # The server's Retry-After (seconds) when it asked us to come back later.
+    retry_after: float | None = None
 
     def __init__(self, reason: str, *, url: str | None = None, status: int | None = None) -> None:
         super().__init__(reason)

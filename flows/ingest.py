@@ -8,14 +8,16 @@ never stops the run.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.retry import run_deadline
 from flows.steps import (
     BatchResult,
     Candidate,
@@ -90,7 +92,7 @@ def _record(engine: Any, failures: Sequence[Failure], source_ids: dict[str, int]
     return len(failures)
 
 
-@flow(name="ingest", log_prints=True)
+@flow(name="ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=4))
 def ingest(config_path: str | None = None, feeds: list[str] | None = None,
            urls: list[str] | None = None, arxiv: list[str] | None = None,
            database_url: str | None = None, force: bool = False) -> dict[str, Any]:
@@ -111,7 +113,9 @@ def ingest(config_path: str | None = None, feeds: list[str] | None = None,
     run_id = load.start_run(engine, "ingest", EXTRACTOR_VERSION)
     counts: Counter[str] = Counter()
     try:
-        _run(engine, config, sources, extra, source_ids, run_id, database_url, force, counts)
+        with run_deadline(config.settings.run_timeout):  # a stuck run fails, not hangs
+            _run(engine, config, sources, extra, source_ids, run_id, database_url, force,
+                 counts)
     except BaseException as exc:
         load.finish_run(engine, run_id, dict(counts), status="failed",
                         error=f"{type(exc).__name__}: {exc}")
@@ -138,14 +142,6 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
         polled.extend(fut.result())
         progress.report("poll", len(polled), len(todo))
     counts["sources_polled"] = len(polled)
-    for p in polled:
-        counts["sources_not_modified"] += p.not_modified
-        sid = source_ids[p.source.name]
-        new_items = len(p.entries) + len(p.papers) + (p.document is not None)
-        load.record_poll(engine, sid, ok=p.ok, interval_seconds=p.source.interval_seconds,
-                         etag=p.etag, last_modified=p.last_modified,
-                         error=p.failure.reason if p.failure else None, new_items=new_items)
-        counts["entries_seen"] += new_items
     failures = [p.failure for p in polled if p.failure]
     cands, bad = collect_candidates(polled)
     failures += bad
@@ -153,21 +149,57 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
     fresh = [c for c in cands if not _unchanged(c, stored)]
     counts["documents_unchanged"] += len(cands) - len(fresh)
     cands = fresh
+    fresh_by_source = Counter(c.source_name for c in fresh)
+    for p in polled:
+        counts["sources_not_modified"] += p.not_modified
+        counts["entries_seen"] += len(p.entries) + len(p.papers) + (p.document is not None)
+        load.record_poll(engine, source_ids[p.source.name], ok=p.ok, etag=p.etag,
+                         last_modified=p.last_modified,
+                         error=p.failure.reason if p.failure else None,
+                         new_items=fresh_by_source[p.source.name], hint_seconds=p.hint_seconds)
     counts["failures"] += _record(engine, failures, source_ids, run_id)
 
     batches = chunks(cands, config.settings.batch_size)
-    fetches = [fetch_task.submit(b, config) for b in batches]
-    done = 0
     progress.report("documents", 0, len(cands))
-    for fut, batch in zip(fetches, batches, strict=True):
-        docs, fails = fut.result()
-        counts["failures"] += _record(engine, fails, source_ids, run_id)
-        if docs:
-            extracted = extract_task(docs)
+    _pipeline(engine, config, batches, source_ids, run_id, database_url, counts)
+
+
+def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
+              source_ids: dict[str, int], run_id: int, database_url: str | None,
+              counts: Counter[str]) -> None:
+    """fetch -> extract -> store, one task per batch, a few batches in flight at once.
+
+    The window bounds memory and keeps per-host load close to the configured
+    limit; extraction futures run on the flow's task runner (threads, or Dask
+    workers), while storing stays in this process, one transaction per document.
+    """
+    window = max(1, config.settings.pipeline_window)
+    fetching: deque[tuple[Any, int]] = deque()
+    extracting: deque[tuple[Any, int]] = deque()
+    pending = list(batches)
+    pending.reverse()
+    done = 0
+    total = sum(len(b) for b in batches)
+    while pending or fetching or extracting:
+        while pending and len(fetching) < window:
+            batch = pending.pop()
+            fetching.append((fetch_task.submit(batch, config), len(batch)))
+        if fetching and (len(extracting) < window or not pending):
+            fut, size = fetching.popleft()
+            docs, fails = fut.result()
+            counts["failures"] += _record(engine, fails, source_ids, run_id)
+            if docs:
+                extracting.append((extract_task.submit(docs), size))
+            else:
+                done += size
+                progress.report("documents", done, total)
+        if extracting and (len(extracting) >= window or not fetching):
+            fut, size = extracting.popleft()
+            extracted: BatchResult = fut.result()
             counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
             counts.update(store_task(extracted, source_ids, database_url, run_id))
-        done += len(batch)
-        progress.report("documents", done, len(cands))
+            done += size
+            progress.report("documents", done, total)
 
 
 def _unchanged(cand: Candidate, stored: dict[str, str]) -> bool:
@@ -184,3 +216,25 @@ def _sync_registry(engine: Any) -> None:
 
     reg = load_registry()
     load.sync_registry(engine, reg.models, reg.benchmarks)
+
+
+def run_ingest(config_path: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Run `ingest` on the task runner the config names: threads, or a Dask cluster.
+
+    `settings.dask_address = "tcp://host:8786"` uses that scheduler; `"local"`
+    starts a LocalCluster with `settings.dask_workers` worker processes.
+    """
+    config = load_config(config_path) if config_path else Config()
+    address = config.settings.dask_address
+    if not address:
+        return ingest(config_path=config_path, **kwargs)
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        runner = DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                                cluster_kwargs={"n_workers": config.settings.dask_workers,
+                                                "threads_per_worker": 1,
+                                                "processes": True})
+    else:
+        runner = DaskTaskRunner(address=address)
+    return ingest.with_options(task_runner=runner)(config_path=config_path, **kwargs)

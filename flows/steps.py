@@ -45,6 +45,7 @@ class PolledSource:
     papers: tuple[Paper, ...] = ()
     document: DocumentInput | None = None  # url sources: the page itself
     failure: Failure | None = None
+    hint_seconds: float | None = None  # Cache-Control max-age or Retry-After: wait at least this
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,24 +119,40 @@ def poll_sources(sources: Sequence[SourceConfig], validators: Validators,
 def _parse_polled(src: SourceConfig, res: FetchResult | FetchError,
                   parse_timeout: float | None = None) -> PolledSource:
     if isinstance(res, FetchError):
-        return PolledSource(src, ok=False, failure=fetch_failure(res, "poll", src.name))
+        return PolledSource(src, ok=False, failure=fetch_failure(res, "poll", src.name),
+                            hint_seconds=res.retry_after)
+    hint = max_age(res.headers.get("cache-control"))
     if res.not_modified:
         return PolledSource(src, ok=True, not_modified=True, etag=res.etag,
-                            last_modified=res.last_modified)
+                            last_modified=res.last_modified, hint_seconds=hint)
     try:
         if src.kind == "feed":
             feed = parse_feed(res.content, url=res.final_url, content_type=res.content_type)
             return PolledSource(src, ok=True, etag=res.etag, last_modified=res.last_modified,
-                                entries=feed.entries)
+                                entries=feed.entries, hint_seconds=hint)
         if src.kind == "arxiv":
             papers = parse_arxiv(res.content)
             return PolledSource(src, ok=True, etag=res.etag, last_modified=res.last_modified,
-                                papers=papers)
+                                papers=papers, hint_seconds=hint)
         doc = article_document(res, src.name, parse_timeout=parse_timeout)
         return PolledSource(src, ok=True, etag=res.etag, last_modified=res.last_modified,
-                            document=doc)
+                            document=doc, hint_seconds=hint)
     except ParseError as exc:
         return PolledSource(src, ok=False, failure=parse_failure(src.url, exc, "parse", src.name))
+
+
+def max_age(cache_control: str | None) -> float | None:
+    """Seconds from a Cache-Control max-age (or s-maxage) directive, if any."""
+    if not cache_control:
+        return None
+    for part in cache_control.split(","):
+        key, _, value = part.strip().partition("=")
+        if key.lower() in ("max-age", "s-maxage"):
+            try:
+                return max(0.0, float(value.strip().strip('"')))
+            except ValueError:
+                return None
+    return None
 
 
 def article_document(res: FetchResult, source_name: str | None,
@@ -152,7 +169,8 @@ def article_document(res: FetchResult, source_name: str | None,
     if entry is not None:
         meta["entry_id"] = entry.entry_id
     title = art.title or (entry.title if entry else None)
-    return DocumentInput(url=url, kind="article", title=title, text=art.text, source_name=source_name,
+    return DocumentInput(url=url, kind="article", title=title, text=art.text,
+                         source_name=source_name,
                          author=art.author or (", ".join(entry.authors) if entry and entry.authors
                                                else None),
                          site=art.site, published_at=published_at, published_raw=published_raw,

@@ -66,10 +66,10 @@ def _run_ingest(config: str | None, feeds: list[str], urls: list[str], arxiv: li
             load_config(config)  # fail fast with a clear message, before Prefect starts
         except ConfigError as exc:
             _fail(str(exc))
-    from flows.ingest import ingest
+    from flows.ingest import run_ingest
 
     with _progress():
-        return ingest(config_path=config, feeds=feeds, urls=urls, arxiv=arxiv,
+        return run_ingest(config_path=config, feeds=feeds, urls=urls, arxiv=arxiv,
                       database_url=database_url, force=force)
 
 

@@ -37,8 +37,13 @@ class Settings:
     retries: int = 2
     batch_size: int = 20
     parse_timeout: float = 30.0
+    # Wall-clock limit of one ingest run in seconds (0 = none): a stuck run fails and frees
+    # the schedule instead of overlapping every later run.
+    run_timeout: float = 3600.0
     api_token: str | None = None
-    dask_address: str | None = None
+    dask_address: str | None = None  # "local" or a scheduler address; unset: threads
+    dask_workers: int = 2
+    pipeline_window: int = 3  # batches in flight per stage
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,8 @@ class Source(SQLModel, table=True):
     name: str = Field(unique=True, index=True)
     kind: str  # feed | arxiv | url
     url: str
-    interval_seconds: int = 3600
+    interval_seconds: int = 3600  # as configured
+    poll_interval_seconds: int = 3600  # adapted: shorter while a source yields, longer when idle
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     etag: str | None = None
     last_modified: str | None = None

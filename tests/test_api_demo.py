@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
-
-from gapwatch.api import ApiSettings, create_app
 from test_api_support import (
     FIRST_PARTY_URL,
     THIRD_PARTY_URL,
@@ -20,6 +18,8 @@ from test_api_support import (
     add_document,
     copy_database,
 )
+
+from gapwatch.api import ApiSettings, create_app
 
 
 @pytest.fixture()

@@ -123,3 +123,39 @@ def test_markdown_table_transposed() -> None:
     assert got == [(33.2, "gpt-4o", "swe-bench-verified"),
                    (76.8, "kimi-k2.5", "swe-bench-verified")]
     assert figs[0].sentence == "| SWE-bench Verified | 33.2 | 76.8 |"
+
+
+def test_table_label_column_not_first_and_header_benchmark() -> None:
+    text = ("| Rank | Model | Arena Elo |\n|---|---|---|\n| 1 | Gemini 3.1 Pro | 1489 |\n"
+            "| 2 | GPT-4o | 1482 |\n")
+    got = [(f.value, f.kind, f.model, f.benchmark) for f in figures(text)]
+    assert got == [(1.0, "rank", "gemini-3.1-pro", "lmarena"),
+                   (1489.0, "elo", "gemini-3.1-pro", "lmarena"),
+                   (2.0, "rank", "gpt-4o", "lmarena"), (1482.0, "elo", "gpt-4o", "lmarena")]
+
+
+def test_gap_ties_to_the_subject_model() -> None:
+    figs = figures("On MMLU, Llama 4 scores 85.5%, 2.7 points behind GPT-4o.")
+    assert [(f.value, f.kind, f.model) for f in figs] == [(85.5, "score", "llama-4"),
+                                                         (2.7, "gap", "llama-4")]
+
+
+def test_elo_points_ranks_and_sizes_in_names() -> None:
+    figs = figures("Kimi K2.5 scored an Arena Elo of 1468, 21 points behind GPT-4o at 1489.")
+    assert [(f.value, f.unit, f.kind) for f in figs] == [
+        (1468.0, "elo", "elo"), (21.0, "elo", "gap"), (1489.0, "elo", "elo")]
+    figs = figures("Llama 4 and GPT-4o were the only US models, at ranks 9 and 13.")
+    assert [(f.value, f.kind, f.model) for f in figs] == [(9.0, "rank", "llama-4"),
+                                                         (13.0, "rank", "gpt-4o")]
+    f = one("Zephyr-140B, the lab's newest release, is due in December.")
+    assert (f.value, f.unit, f.kind, f.model) == (140.0, "B", "size", "zephyr-140b")
+
+
+@pytest.mark.parametrize("text", [
+    "Posted by u/tensor_gardener - 412 points - 187 comments",
+    "Moonshot raised $1.8 billion in a round that values it at about $19 billion.",
+    "Officials said the rule takes effect in 45 days.",
+    "Open Weights Weekly #87: five things that mattered",
+])
+def test_social_money_and_numbering_are_not_figures(text: str) -> None:
+    assert figures(text) == []

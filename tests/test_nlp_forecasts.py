@@ -60,3 +60,15 @@ def test_we_resolves_to_named_org_without_forecaster() -> None:
 
 def test_plain_percentages_are_not_forecasts() -> None:
     assert forecasts("Open models hold 41% of downloads and trail by 3.3%.") == []
+
+
+def test_level_and_previous_value_forecasts() -> None:
+    text = ("The community forecast on this question rose from 22% to 34% this week. "
+            "Our own house forecast, published by the Halcyon Forecasting team, stands at 29%.\n"
+            "If the lead grows, we would drop below 20%.\n"
+            "TexTak now puts the probability that open weights lead by 2027 at 64%, down from "
+            "71% last week.")
+    got = [(f.issuer, f.probability, f.conditional) for f in forecasts(text)]
+    assert got == [("community forecast", 0.22, False), ("community forecast", 0.34, False),
+                   ("Halcyon Forecasting", 0.29, False), ("Halcyon Forecasting", 0.2, True),
+                   ("TexTak", 0.64, False), ("TexTak", 0.71, False)]

@@ -140,20 +140,41 @@ def test_reprocess_replaces_older_version(db_url: str) -> None:
     assert versions == {"1.0.0+new"}
 
 
-def test_poll_state_and_backoff(db_url: str) -> None:
+def test_poll_state_and_adaptive_backoff(db_url: str) -> None:
     engine = _engine(db_url)
-    src = SourceConfig("feed-a", "feed", "https://example.org/feed", interval_seconds=600)
+    src = SourceConfig("feed-a", "feed", "https://example.org/feed", interval_seconds=3600)
     sid = load.sync_sources(engine, [src])["feed-a"]
-    load.record_poll(engine, sid, ok=True, interval_seconds=600, etag='"v1"',
+    load.record_poll(engine, sid, ok=True, etag='"v1"', new_items=3,
                      last_modified="Sun, 01 Nov 2026 00:00:00 GMT")
     load.sync_sources(engine, [src])  # re-sync keeps polling state
     state = load.source_states(engine, ["feed-a"])["feed-a"]
     assert state.etag == '"v1"' and state.consecutive_failures == 0
+
+    def interval() -> int:
+        with Session(engine) as s:
+            return s.get(Source, sid).poll_interval_seconds  # type: ignore[union-attr]
+
+    assert interval() == 1800  # new items: poll twice as often
+    load.record_poll(engine, sid, ok=True, new_items=0)
+    assert interval() == 2700  # nothing new: back off 1.5x
     before = datetime.now(UTC)
-    load.record_poll(engine, sid, ok=False, interval_seconds=600, error="HTTP 500")
-    load.record_poll(engine, sid, ok=False, interval_seconds=600, error="HTTP 500")
+    load.record_poll(engine, sid, ok=False, error="HTTP 500")
+    load.record_poll(engine, sid, ok=False, error="HTTP 500")
     state = load.source_states(engine, ["feed-a"])["feed-a"]
-    assert state.consecutive_failures == 2
-    assert state.next_poll_at and state.next_poll_at - before >= timedelta(seconds=2400)
+    assert state.consecutive_failures == 2 and interval() == 10800
+    assert state.next_poll_at and state.next_poll_at - before >= timedelta(seconds=10800)
     with Session(engine) as s:
         assert s.get(Source, sid).last_error == "HTTP 500"  # type: ignore[union-attr]
+    for _ in range(20):
+        load.record_poll(engine, sid, ok=False, error="down")
+    assert interval() == load.MAX_POLL_SECONDS  # capped at a week
+    for _ in range(20):
+        load.record_poll(engine, sid, ok=True, new_items=5)
+    assert interval() == load.MIN_POLL_SECONDS  # and never below 5 minutes
+    # A server's Cache-Control / Retry-After is a floor on the wait.
+    nxt = load.record_poll(engine, sid, ok=True, new_items=5, hint_seconds=86400)
+    assert nxt is not None and nxt - datetime.now(UTC) > timedelta(hours=23)
+    # Changing the configured interval restarts the rhythm.
+    load.sync_sources(engine, [SourceConfig("feed-a", "feed", "https://example.org/feed",
+                                            interval_seconds=900)])
+    assert interval() == 900

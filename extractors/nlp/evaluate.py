@@ -35,13 +35,16 @@ def claim_match(gold: str, out: str) -> bool:
     return common / len(g) >= 0.6 and common / len(o) >= 0.3
 
 
-def _name_hit(forms: list[str] | None, ident: str | None) -> bool:
+def _name_hit(forms: list[str] | None, ident: str | None,
+              surfaces: dict[str, set[str]] | None = None) -> bool:
+    """Gold surface forms vs the tied canonical id (or a mention of it in this doc)."""
     if not forms:
         return True
     if not ident:
         return False
-    n = norm_name(ident)
-    return any(norm_name(f) and (norm_name(f) in n or n in norm_name(f)) for f in forms)
+    names = {norm_name(ident)} | (surfaces or {}).get(ident, set())
+    return any(norm_name(f) and (norm_name(f) in n or n in norm_name(f))
+               for f in forms for n in names if n)
 
 
 def _prf(tp: int, n_out: int, n_gold: int) -> str:
@@ -83,13 +86,16 @@ def evaluate(gold_dir: Path, docs_dir: Path | None, verbose: bool) -> dict[str, 
                 if miss or extra:
                     print(f"[{name}] {layer} missed={miss} extra={extra}")
         used: set[int] = set()
+        surfaces: dict[str, set[str]] = {}
+        for o in (*e.models, *e.benchmarks):
+            surfaces.setdefault(o.canonical, set()).add(norm_name(o.mention))
         for gf in gold.get("figures", []):
             hit = None
             for i, f in enumerate(e.figures):
                 if i in used or abs(f.value - float(gf["value"])) > 1e-6:
                     continue
-                if _name_hit(gf.get("model"), f.model) and _name_hit(gf.get("benchmark"),
-                                                                     f.benchmark):
+                if _name_hit(gf.get("model"), f.model, surfaces) and _name_hit(
+                        gf.get("benchmark"), f.benchmark, surfaces):
                     hit = i
                     break
             if hit is not None:

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-SEMVER = "0.2.0"
+SEMVER = "0.3.0"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 

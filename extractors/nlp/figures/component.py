@@ -27,6 +27,9 @@ from .patterns import (
 )
 
 Mention = ModelMention | BenchmarkMention
+SOCIAL_RE = re.compile(r"u/\w|\bposted\b|\bcomments?\b|\bpoints\s+by\s+\w|\bupvotes?\b", re.I)
+NAME_SIZE_RE = re.compile(r"-(\d+(?:\.\d+)?)[Bb]$")
+RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
 
 
 def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -65,13 +68,25 @@ class FigureFinder:
                 break
         return lo, hi
 
-    def _tie(self, doc: Doc, sent: Sentence, a: int, b: int) -> tuple[str | None, str | None]:
+    def _tie(self, doc: Doc, sent: Sentence, a: int, b: int, kind: str = ""
+             ) -> tuple[str | None, str | None]:
+        """Nearest model and benchmark (clause first, then sentence).
+
+        A gap belongs to the model that trails or leads, the sentence's subject:
+        "X scores 80%, 2.7 points behind Y" ties 2.7 to X, so gaps take the first
+        model before the number.
+        """
         stext = doc._.gw_text[sent.start:sent.end]
         clo, chi = self._clause(stext, a - sent.start)
         clo, chi = clo + sent.start, chi + sent.start
         models = doc._.gw_models or []
         benches = doc._.gw_benchmarks or []
-        model = _nearest(models, a, b, clo, chi) or _nearest(models, a, b, sent.start, sent.end)
+        model = None
+        if kind in ("gap", "lag"):
+            model = next((m.canonical for m in models
+                          if sent.start <= m.start and m.end <= a), None)
+        model = model or _nearest(models, a, b, clo, chi) or _nearest(models, a, b, sent.start,
+                                                                      sent.end)
         bench = _nearest(benches, a, b, clo, chi) or _nearest(benches, a, b, sent.start,
                                                                sent.end)
         return model, bench
@@ -119,6 +134,7 @@ class FigureFinder:
         local_block = [(sent.start + m.start(), sent.start + m.end())
                        for rx in (CITATION_RE, ENUM_RE) for m in rx.finditer(stext)]
         cost_sentence = bool(self.cues.cost.search(stext))
+        elo_sentence = "Elo" in stext
         prev: Figure | None = None
         for m in NUMBER_RE.finditer(stext):
             a = sent.start + m.start("v1")
@@ -134,6 +150,11 @@ class FigureFinder:
             unit: str | None
             if g["u_pp"]:
                 unit, kind = "pp", "gap"
+                around = stext[max(0, m.start() - 40):m.end() + 25]
+                if SOCIAL_RE.search(around):
+                    continue  # "412 points - 187 comments": votes, not a gap
+                if elo_sentence and "percent" not in g["u_pp"]:
+                    unit = "elo"
             elif g["u_pct"]:
                 unit = "%"
                 kind = ""
@@ -146,39 +167,67 @@ class FigureFinder:
             elif g["u_time"]:
                 word = g["u_time"].strip(" -").lower()
                 unit, kind = self.cues.time_units.get(word, "months"), "lag"
+                if unit == "days" and not self.cues.gap.search(
+                        stext[slice(*self._clause(stext, m.start()))]):
+                    continue  # "takes effect in 45 days"
             elif g["u_elo"]:
                 unit, kind = "elo", "elo"
             elif g["cur"]:
                 unit, kind = "$", "cost"
+                tail = stext[m.end():m.end() + 12].lower()
+                if re.match(r"\s*(?:billion|bn|million|m\b|trillion)", tail) \
+                        or not self.cues.cost.search(stext[slice(*self._clause(stext,
+                                                                               m.start()))]):
+                    continue  # funding and revenue amounts are not model costs
             else:
                 if v2 is None and v1.is_integer() and 1990 <= v1 <= 2039:
                     continue  # a year
+                if elo_sentence and 500 <= v1 <= 4000 and v2 is None:
+                    model, bench = self._tie(doc, sent, a, b)
+                    fig = Figure(v1, None, "elo", "elo", model, bench, stext, a, b)
+                    out.append(fig)
+                    prev = fig
+                    continue
                 bare = self._bare(stext, m, prev, sent.start)
                 if bare is None:
                     continue
                 kind, unit = bare
             if unit == "%" and v1 > 100:
                 continue
-            model, bench = self._tie(doc, sent, a, b)
             if unit == "%":
-                kind = self._pct_kind(stext, m.start("v1"), m.end(), bench)
+                _m, bench0 = self._tie(doc, sent, a, b)
+                kind = self._pct_kind(stext, m.start("v1"), m.end(), bench0)
                 det = stext[max(0, m.start() - 4):m.start()].lower()
                 if round(v1 / 100.0, 4) in forecast_values and det.strip() in {"our", "the"}:
                     continue  # "Our 69% reflects ...": the forecast, restated
                 if prev is not None and prev.unit == "%" and re.search(
                         r"\bfrom\s+(?:a|an|the)?\s*$", stext[:m.start()]):
                     kind = prev.kind  # "reopened to 3.3% (from a 0.5% low ...)"
+            model, bench = self._tie(doc, sent, a, b, kind)
             fig = Figure(v1, v2, unit, kind, model, bench, stext, a, b)
             out.append(fig)
             prev = fig
         for m in RANK_RE.finditer(stext):
-            grp = "v1" if m.group("v1") else "v2" if m.group("v2") else "w"
+            grp = next(g for g in ("v1", "v2", "v3", "w") if m.group(g))
             a, b = sent.start + m.start(grp), sent.start + m.end(grp)
             if _overlaps(a, b, blocked) or any(f.start == a for f in out):
                 continue
             raw = m.group(grp)
             value = float(ORDINALS[raw.lower()]) if grp == "w" else float(raw)
+            if grp == "v1" and (sent.kind == HEADING or value > 100):
+                continue  # "Weekly #87", "Question #31874": numbering, not ranks
             model, bench = self._tie(doc, sent, a, b)
+            more = RANK_MORE_RE.match(stext, m.end())
+            if more:
+                # "X and Y ... at ranks 9 and 13": ranks pair with models in order
+                subj = [x.canonical for x in doc._.gw_models or [] if sent.start <= x.start < a]
+                subj = list(dict.fromkeys(subj))
+                first, second = (subj[0], subj[1]) if len(subj) >= 2 else (model, model)
+                out.append(Figure(value, None, None, "rank", first, bench, stext, a, b))
+                a2, b2 = sent.start + more.start(1), sent.start + more.end(1)
+                out.append(Figure(float(more.group(1)), None, None, "rank", second, bench,
+                                  stext, a2, b2))
+                continue
             out.append(Figure(value, None, None, "rank", model, bench, stext, a, b))
         return out
 
@@ -207,23 +256,42 @@ class FigureFinder:
         return None
 
     def _table(self, doc: Doc, rows: list[Sentence]) -> list[Figure]:
+        """One figure per numeric cell, tied to its row's and column's model/benchmark.
+
+        The label column is the one whose cells name the most models (or
+        benchmarks, for a transposed table); it need not be the first ("| Rank |
+        Model | Elo |"). A benchmark named only in the header applies to the row.
+        """
         text = doc._.gw_text
         models = doc._.gw_models or []
         benches = doc._.gw_benchmarks or []
         header = self._cells(text, rows[0])
+        body = [self._cells(text, r) for r in rows[1:]]
         head_b = [self._entity_in(benches, a, b) for a, b in header]
         head_m = [self._entity_in(models, a, b) for a, b in header]
         head_words = [text[a:b].lower() for a, b in header]
+        ncol = max([len(header), *(len(c) for c in body)])
+        scores = []
+        for ci in range(ncol):
+            cells = [c[ci] for c in body if ci < len(c)]
+            nm = sum(1 for a, b in cells if self._entity_in(models, a, b))
+            nb = sum(1 for a, b in cells if self._entity_in(benches, a, b))
+            scores.append((max(nm, nb), -ci))
+        label_col = -max(scores)[1] if scores and max(scores)[0] > 0 else 0
+        table_bench = None
+        if sum(1 for x in head_b if x) == 1 and not any(head_m):
+            table_bench = next(x for x in head_b if x)
         out: list[Figure] = []
-        for row in rows[1:]:
-            cells = self._cells(text, row)
-            if not cells:
+        for row, cells in zip(rows[1:], body, strict=True):
+            if len(cells) <= label_col:
                 continue
-            la, lb = cells[0]
+            la, lb = cells[label_col]
             label = text[la:lb]
             row_m = self._entity_in(models, la, lb)
             row_b = self._entity_in(benches, la, lb)
-            for ci, (a, b) in enumerate(cells[1:], start=1):
+            for ci, (a, b) in enumerate(cells):
+                if ci == label_col:
+                    continue
                 m = TABLE_NUM_RE.match(text[a:b])
                 if not m:
                     continue
@@ -231,7 +299,7 @@ class FigureFinder:
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
                 model = row_m or col_m
-                bench = col_b or row_b
+                bench = col_b or row_b or table_bench
                 if model is None and col_b and label and re.search(r"[A-Za-z]", label):
                     model = re.sub(r"\s+", "-", label.strip().lower())
                 if bench is None and col_m and label and re.search(r"[A-Za-z]", label):
@@ -239,7 +307,7 @@ class FigureFinder:
                 unit = m.group("unit")
                 kind = "score"
                 for word, (k, u) in TABLE_KIND_WORDS.items():
-                    if word in col_word or (not col_b and word in label.lower()):
+                    if word in col_word or (not col_b and not col_m and word in label.lower()):
                         kind, unit = k, unit or u
                         break
                 if m.group("cur"):
@@ -256,6 +324,25 @@ class FigureFinder:
                 nb = a + (m.end("v2") if m.group("v2") else m.end("v1"))
                 out.append(Figure(v1, v2, unit, kind, model, bench, text[row.start:row.end],
                                   na, nb))
+        return out
+
+    @staticmethod
+    def _sizes_in_names(doc: Doc, sents: list[Sentence]) -> list[Figure]:
+        """"Zephyr-140B": a new name that carries its size yields a size figure."""
+        out: list[Figure] = []
+        text = doc._.gw_text
+        seen: set[str] = set()
+        for m in doc._.gw_models or []:
+            hit = NAME_SIZE_RE.search(m.mention)
+            if not hit or m.openness != "unknown" or m.canonical in seen:
+                continue
+            seen.add(m.canonical)
+            sent = next((s for s in sents if s.start <= m.start < s.end), None)
+            if sent is None:
+                continue
+            a, b = m.start + hit.start(1), m.start + hit.end(1)
+            out.append(Figure(float(hit.group(1)), None, "B", "size", m.canonical, None,
+                              text[sent.start:sent.end], a, b))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -282,6 +369,7 @@ class FigureFinder:
                 figures.extend(self._prose(doc, sent, blocked, forecast_values))
         if len(table) > 1:
             figures.extend(self._table(doc, table))
+        figures.extend(self._sizes_in_names(doc, sents))
         figures.sort(key=lambda f: f.start)
         doc._.gw_figures = figures
         return doc

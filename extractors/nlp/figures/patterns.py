@@ -28,7 +28,10 @@ RANK_RE = re.compile(
     r"|\b(?:rank(?:ed|s)?|placed?|places|sits?)\s+(?:at\s+)?(?:#|No\.\s?|number\s+)?"
     r"(?P<v2>\d{1,3})(?:st|nd|rd|th)?\b"
     r"|\b(?:rank(?:ed|s)?|placed?|places|finish(?:ed|es)?)\s+(?P<w>first|second|third|fourth|"
-    r"fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    r"fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    r"|\b(?:sits?|sat|(?:drops?|dropped|rises?|rose|climbs?|climbed|falls?|fell|moves?|moved|"
+    r"slips?|slipped|jumps?|jumped)\s+to|finish(?:es|ed)?|places?|placed|is|was|in)\s+"
+    r"(?P<v3>\d{1,2})(?:st|nd|rd|th)\b",
     re.I,
 )
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:13:38.521430
+Create Date: 2026-11-22 19:29:31.013008
 """
 from alembic import op
 import sqlalchemy as sa
@@ -66,6 +66,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('url', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('interval_seconds', sa.Integer(), nullable=False),
+    sa.Column('poll_interval_seconds', sa.Integer(), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=True),
     sa.Column('etag', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('last_modified', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
