@@ -274,5 +274,15 @@ def db_upgrade(database_url: DbUrl = None) -> None:
     console.print(f"{resolve(database_url)} at revision {current_revision(engine)}")
 
 
+def _register_extensions() -> None:
+    """Commands that live in their own modules (evaluation, API, operations)."""
+    from gapwatch import cli_api, cli_eval
+
+    cli_eval.register(app)
+    cli_api.register(app)
+
+
+_register_extensions()
+
 if __name__ == "__main__":
     app()
