@@ -23,6 +23,7 @@ SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 
 # Prefect: no telemetry, quiet server, and a reused home so its migrations run once.
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".pytest_cache" / "prefect-home"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_LOGGING_SERVER_LEVEL"] = "CRITICAL"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
