@@ -202,28 +202,29 @@ def load(url: str, n_claims: int, seed: int = 7) -> dict[str, Any]:
                       "FROM STDIN") as cp:
             for c, d in claim_rows:
                 n_figs += 1
+                span = (n_figs, n_figs + 4)  # unique spans: uq_figure_span
                 r = rng.random()
                 if r < 0.6:
                     m, b = rng.choice(pairs)
                     cp.write_row((n_figs, d, c, round(rng.gauss(70, 8), 1), None, "%", "score",
-                                  m, b, "A score sentence.", 0, 4, "bench"))
+                                  m, b, "A score sentence.", *span, "bench"))
                 elif r < 0.8:
                     cp.write_row((n_figs, d, c, round(rng.uniform(0.5, 15), 1), None, "pp",
-                                  "gap", None, rng.choice(benches), "A gap sentence.", 0, 4,
+                                  "gap", None, rng.choice(benches), "A gap sentence.", *span,
                                   "bench"))
                 elif r < 0.9:
                     cp.write_row((n_figs, d, c, float(rng.randint(2, 18)), None, "months",
-                                  "lag", None, None, "A lag sentence.", 0, 4, "bench"))
+                                  "lag", None, None, "A lag sentence.", *span, "bench"))
                 else:
                     cp.write_row((n_figs, d, c, round(rng.uniform(1, 60), 1), None, "%",
-                                  "share", None, None, "A share sentence.", 0, 4, "bench"))
+                                  "share", None, None, "A share sentence.", *span, "bench"))
         with cur.copy("COPY forecast (id, document_id, issuer, probability, conditional, "
                       "proposition, sentence, start, \"end\", extractor_version, published_at, "
                       "ingested_at) FROM STDIN") as cp:
             for i in range(1, 5001):
                 d, published, ingested, _ = docs[rng.randrange(len(docs))]
                 cp.write_row((i, d, "Forecaster", round(rng.random(), 2), rng.random() < 0.3,
-                              "open parity by 2027", "A forecast sentence.", 0, 4, "bench",
+                              "open parity by 2027", "A forecast sentence.", i, i + 4, "bench",
                               published, ingested))
         for table in ("document", "claim", "figure", "forecast"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -247,9 +248,17 @@ EXTRA_INDEXES = (
 
 # --- requests ------------------------------------------------------------------
 
-def requests_for(ctx: dict[str, Any], rng: random.Random, n: int) -> dict[str, list[str]]:
+CLAIM_VARIANTS = ("dimension+stance", "model", "openness+dimension", "dimension+30-day range",
+                  "dimension+as_of", "source+hedged")
+SIGNAL_VARIANTS = ("default (12 weeks)", "dimension", "as_of")
+
+
+def requests_for(ctx: dict[str, Any], rng: random.Random, n: int,
+                 ) -> dict[str, list[tuple[str, str]]]:
+    """(variant, path) per endpoint; every request draws fresh random parameters."""
     now: datetime = ctx["now"]
-    out: dict[str, list[str]] = {"/claims": [], "/signals": [], "/figures/compare": []}
+    out: dict[str, list[tuple[str, str]]] = {"/claims": [], "/signals": [],
+                                             "/figures/compare": []}
     for i in range(n):
         dim = rng.choices(DIMENSIONS, DIM_WEIGHTS)[0]
         stance = rng.choice(STANCES)
@@ -269,7 +278,7 @@ def requests_for(ctx: dict[str, Any], rng: random.Random, n: int) -> dict[str, l
             q = f"dimension={dim}&as_of={as_of.strftime('%Y-%m-%dT%H:%M:%SZ')}"
         else:
             q = f"source={rng.choice(ctx['sources'])}&hedged=true"
-        out["/claims"].append(f"/claims?{q}&limit=50")
+        out["/claims"].append((CLAIM_VARIANTS[variant], f"/claims?{q}&limit=50"))
         if i % 3 == 0:
             s = ""
         elif i % 3 == 1:
@@ -277,9 +286,10 @@ def requests_for(ctx: dict[str, Any], rng: random.Random, n: int) -> dict[str, l
         else:
             as_of = now - timedelta(days=rng.randint(1, 1000))
             s = f"as_of={as_of.strftime('%Y-%m-%dT%H:%M:%SZ')}"
-        out["/signals"].append(f"/signals?{s}")
+        out["/signals"].append((SIGNAL_VARIANTS[i % 3], f"/signals?{s}"))
         m, b = rng.choice(ctx["pairs"])
-        out["/figures/compare"].append(f"/figures/compare?model={m}&benchmark={b}")
+        out["/figures/compare"].append(("model+benchmark",
+                                        f"/figures/compare?model={m}&benchmark={b}"))
     return out
 
 
@@ -318,19 +328,21 @@ def serve(url: str) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def measure(base: str, reqs: dict[str, list[str]], warmup: int = 20) -> dict[str, list[float]]:
+def measure(base: str, reqs: dict[str, list[tuple[str, str]]], warmup: int = 20,
+            ) -> dict[str, list[tuple[str, float]]]:
+    """Sequential requests over one keep-alive connection; (variant, milliseconds)."""
     import httpx
 
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[tuple[str, float]]] = {}
     with httpx.Client(base_url=base, timeout=30) as client:
         for name, paths in reqs.items():
-            for p in paths[:warmup]:
+            for _, p in paths[:warmup]:
                 client.get(p).raise_for_status()
             got = []
-            for p in paths:
+            for variant, p in paths:
                 t = time.perf_counter()
                 r = client.get(p)
-                got.append((time.perf_counter() - t) * 1000)
+                got.append((variant, (time.perf_counter() - t) * 1000))
                 r.raise_for_status()
             times[name] = got
     return times
@@ -344,19 +356,29 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--claims", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=300, help="per endpoint")
+    ap.add_argument("--hold", type=int, default=0,
+                    help="keep the loaded server this many seconds (to EXPLAIN queries)")
     args = ap.parse_args(argv)
     print(f"gapwatch API latency: PostgreSQL, {args.claims:,} claims, "
           f"{os.cpu_count()} CPUs", flush=True)
     with postgres() as url:
         ctx = load(url, args.claims)
+        if args.hold:
+            print(f"holding {url} for {args.hold}s", flush=True)
+            time.sleep(args.hold)
         reqs = requests_for(ctx, random.Random(11), args.requests)
         with serve(url) as base:
             times = measure(base, reqs)
     print()
-    print(f"{'endpoint':<20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for name, vals in times.items():
-        print(f"{name:<20} {len(vals):>5} {pct(vals, 50):>8.1f} {pct(vals, 95):>8.1f} "
-              f"{max(vals):>8.1f}")
+    print(f"{'endpoint':<44} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for name, got in times.items():
+        rows = [(name, [ms for _, ms in got])]
+        variants = list(dict.fromkeys(v for v, _ in got))
+        if len(variants) > 1:
+            rows += [(f"  {v}", [ms for vv, ms in got if vv == v]) for v in variants]
+        for label, vals in rows:
+            print(f"{label:<44} {len(vals):>5} {pct(vals, 50):>8.1f} {pct(vals, 95):>8.1f} "
+                  f"{max(vals):>8.1f}")
 
 
 if __name__ == "__main__":

@@ -438,7 +438,8 @@ def write_site(root: str | Path, n_docs: int, seed: int = 1, per_feed: int = 100
 
 
 def write_config(path: str | Path, base_url: str, feeds: list[str] | tuple[str, ...], *,
-                 batch_size: int = 50, per_host_concurrency: int | None = None) -> Path:
+                 batch_size: int = 50, per_host_concurrency: int | None = None,
+                 extra_settings: dict[str, int | float | str] | None = None) -> Path:
     """A gapwatch sources.toml polling ``feeds`` on the local bench server."""
     path = Path(path)
     lines = [
@@ -450,6 +451,8 @@ def write_config(path: str | Path, base_url: str, feeds: list[str] | tuple[str, 
     ]
     if per_host_concurrency is not None:
         lines.append(f"per_host_concurrency = {per_host_concurrency}")
+    for key, value in (extra_settings or {}).items():
+        lines.append(f"{key} = {json.dumps(value)}")
     lines.append("")
     for i, rel in enumerate(feeds):
         lines += ["[[feed]]", f'name = "bench feed {i:04d}"', f'url = "{base_url}/{rel}"',

@@ -56,7 +56,6 @@ def run(quick: bool = False, seed: int = SEED, batch_size: int = 50,
         log(f"extract: gapwatch n_process={n}: {secs:.1f} s, {words / secs:,.0f} words/s, "
             f"{claims} claims")
     result["claims"] = claims
-    del ex
     bare = spacy.load(BASE_MODEL)
     result["bare_pipes"] = list(bare.pipe_names)
     list(bare.pipe(texts[:4], batch_size=batch_size))

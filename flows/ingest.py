@@ -58,8 +58,14 @@ def extract_task(docs: Sequence[DocumentInput]) -> BatchResult:
 
 @task(name="store-documents", cache_policy=NO_CACHE)
 def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str | None,
-               run_id: int) -> Counter[str]:
-    """Store each document in its own transaction; a failure loses only that document."""
+               run_id: int, near_threshold: float = load.DEFAULT_NEAR_DUPLICATE) -> Counter[str]:
+    """Store each document in its own transaction; a failure loses only that document.
+
+    Each document is fingerprinted (MinHash + claim keys) so that copies are linked to
+    the earliest document of their story and repeated claims join one cluster.
+    """
+    from extractors.dedup import fingerprint
+
     engine = get_engine(database_url)
     counts: Counter[str] = Counter()
     stored_urls: list[str] = []
@@ -67,7 +73,8 @@ def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str
         doc = item.document
         sid = source_ids.get(doc.source_name or "")
         try:
-            out = load.store_document(engine, doc, item.extraction, sid)
+            out = load.store_document(engine, doc, item.extraction, sid,
+                                      fingerprint(doc.text, item.extraction), near_threshold)
         except Exception as exc:  # noqa: BLE001 - recorded, run continues
             load.record_failure(engine, url=doc.url, stage="store", kind="store_error",
                                 reason=f"{type(exc).__name__}: {exc}", run_id=run_id,
@@ -78,6 +85,9 @@ def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str
         counts["claims_new"] += out.claims
         counts["figures_new"] += out.figures
         counts["forecasts_new"] += out.forecasts
+        counts["claim_clusters_new"] += out.clusters_new
+        counts["claims_repeated"] += out.claims_repeated
+        counts["claims_superseded"] += out.claims_superseded
         stored_urls.append(doc.url)
     load.resolve_failures(engine, stored_urls)
     return counts
@@ -110,7 +120,8 @@ def ingest(config_path: str | None = None, feeds: list[str] | None = None,
     upgrade(engine)
     _sync_registry(engine)
     source_ids = load.sync_sources(engine, sources)
-    run_id = load.start_run(engine, "ingest", EXTRACTOR_VERSION)
+    run_id = load.start_run(engine, "ingest", EXTRACTOR_VERSION,
+                            stale_after_seconds=2 * (config.settings.run_timeout or 3600))
     counts: Counter[str] = Counter()
     try:
         with run_deadline(config.settings.run_timeout):  # a stuck run fails, not hangs
@@ -197,7 +208,8 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
             fut, size = extracting.popleft()
             extracted: BatchResult = fut.result()
             counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
-            counts.update(store_task(extracted, source_ids, database_url, run_id))
+            counts.update(store_task(extracted, source_ids, database_url, run_id,
+                                     config.settings.near_duplicate_threshold))
             done += size
             progress.report("documents", done, total)
 

@@ -276,10 +276,11 @@ def db_upgrade(database_url: DbUrl = None) -> None:
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (evaluation, API, operations)."""
-    from gapwatch import cli_api, cli_eval
+    from gapwatch import cli_api, cli_eval, cli_ops
 
     cli_eval.register(app)
     cli_api.register(app)
+    cli_ops.register(app)
 
 
 _register_extensions()

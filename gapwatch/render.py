@@ -13,20 +13,35 @@ from models.taxonomy import STANCES
 def print_summary(console: Console, summary: Any, run: dict[str, Any] | None = None) -> None:
     if run:
         head = Table(title="This run", show_header=False, box=None)
+        labels = {"documents_duplicate": "documents copied (linked, not counted)",
+                  "claims_new": "claims stored (every copy)",
+                  "claim_clusters_new": "claim clusters new (evidence)",
+                  "claims_repeated": "claims repeating a cluster"}
         for key in ("sources_polled", "sources_not_modified", "documents_new",
                     "documents_updated", "documents_unchanged", "documents_duplicate",
-                    "claims_new", "figures_new", "forecasts_new", "failures"):
-            head.add_row(key.replace("_", " "), str(run.get(key, 0)))
+                    "claims_new", "claim_clusters_new", "claims_repeated", "claims_superseded",
+                    "figures_new", "forecasts_new", "failures"):
+            head.add_row(labels.get(key, key.replace("_", " ")), str(run.get(key, 0)))
         console.print(head)
+    copies = getattr(summary, "document_copies_by_kind", {}) or {}
     docs = Table(title="Documents by kind")
     docs.add_column("kind")
     docs.add_column("documents", justify="right")
-    for kind, n in sorted(summary.documents_by_kind.items()):
-        docs.add_row(kind, str(n))
-    docs.add_row("[bold]total", f"[bold]{sum(summary.documents_by_kind.values())}")
+    docs.add_column("copies", justify="right")
+    for kind in sorted(set(summary.documents_by_kind) | set(copies)):
+        docs.add_row(kind, str(summary.documents_by_kind.get(kind, 0)),
+                     str(copies.get(kind, 0)))
+    docs.add_row("[bold]total", f"[bold]{sum(summary.documents_by_kind.values())}",
+                 f"[bold]{sum(copies.values())}")
     console.print(docs)
 
-    grid = Table(title=f"Claims by dimension x stance ({summary.claims} claims)")
+    console.print(f"Claims: {summary.claims} clusters (distinct evidence) backed by "
+                  f"{getattr(summary, 'claim_mentions', summary.claims)} mentions "
+                  f"({getattr(summary, 'claim_copies', 0)} copies); "
+                  f"{getattr(summary, 'attributed_clusters', 0)} attributed to another "
+                  f"source; {getattr(summary, 'claims_superseded', 0)} superseded by revisions")
+    grid = Table(title=f"Claims by dimension x stance ({summary.claims} claims, counted as "
+                       "clusters)")
     grid.add_column("dimension")
     for st in STANCES:
         grid.add_column(st, justify="right")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -81,6 +81,13 @@ class DocumentInput:
     published_at: datetime | None = None
     published_raw: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Store UTC only: SQLite drops offsets, and date filters compare instants.
+        if self.published_at is not None:
+            ts = self.published_at
+            ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+            object.__setattr__(self, "published_at", ts)
 
     @property
     def content_hash(self) -> str:

@@ -10,7 +10,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -64,6 +76,10 @@ class Document(SQLModel, table=True):
     revision: int = 1
     extractor_version: str = Field(index=True)
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # Set on a (near-)copy of an earlier document: the earliest one, whose claims count.
+    copy_of: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("document.id"), index=True, nullable=True))
+    similarity: float | None = None  # MinHash Jaccard estimate to copy_of (1.0: same text)
 
 
 class Model(SQLModel, table=True):
@@ -110,8 +126,11 @@ class Claim(SQLModel, table=True):
 
     __tablename__ = "claim"
     __table_args__ = (
-        UniqueConstraint("document_id", "start", "end", "extractor_version",
-                         name="uq_claim_span"),
+        # Unique among live claims only: superseded claims of earlier revisions keep their
+        # old offsets, which the current revision's claims may reuse.
+        Index("uq_claim_live_span", "document_id", "start", "end", "extractor_version",
+              unique=True, sqlite_where=text("superseded_at IS NULL"),
+              postgresql_where=text("superseded_at IS NULL")),
         Index("ix_claim_ingested_id", "ingested_at", "id"),
         Index("ix_claim_published_id", "published_at", "id"),
     )
@@ -127,6 +146,58 @@ class Claim(SQLModel, table=True):
     extractor_version: str = Field(index=True)
     published_at: datetime | None = _ts()
     ingested_at: datetime | None = _ts(nullable=False)
+    cluster_id: int | None = Field(default=None, foreign_key="claim_cluster.id", index=True)
+    text_key: str | None = Field(default=None, index=True)  # hash of the normalised sentence
+    bag_key: str | None = Field(default=None, index=True)  # hash of its content words
+    origin: str | None = Field(default=None, index=True)  # whose finding it reports
+    revision: int = 1  # the document revision that first contained it
+    superseded_at: datetime | None = _ts(index=True)  # when a revision dropped it
+
+
+class ClaimCluster(SQLModel, table=True):
+    """One piece of evidence: a claim and every repeat of it, across documents."""
+
+    __tablename__ = "claim_cluster"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # text_key of the first claim
+    text: str = Field(sa_column=Column(Text, nullable=False))  # the first wording seen
+    norm_text: str = Field(sa_column=Column(Text, nullable=False))
+    numbers_key: str | None = Field(default=None, index=True)
+    origin: str | None = None
+    origin_key: str | None = Field(default=None, index=True)  # casefolded origin
+    first_document_id: int | None = Field(default=None, foreign_key="document.id")
+    first_seen_at: datetime | None = _ts(nullable=False)
+
+
+class DocumentSignature(SQLModel, table=True):
+    """A document's MinHash, to verify LSH candidates without re-reading texts."""
+
+    __tablename__ = "document_signature"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    minhash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LshBand(SQLModel, table=True):
+    """The persisted LSH index: one row per (band key, document); looked up by band key."""
+
+    __tablename__ = "lsh_band"
+    band_key: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    document_id: int = Field(sa_column=Column(Integer, ForeignKey("document.id"),
+                                              primary_key=True, autoincrement=False,
+                                              index=True))
+
+
+class DocumentRevision(SQLModel, table=True):
+    """Each distinct content a URL has had, and when it was fetched."""
+
+    __tablename__ = "document_revision"
+    __table_args__ = (UniqueConstraint("document_id", "revision", name="uq_document_revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    revision: int
+    content_hash: str
+    title: str | None = None
+    fetched_at: datetime | None = _ts(nullable=False)
 
 
 class ClaimDimension(SQLModel, table=True):
@@ -228,9 +299,13 @@ class IngestionRun(SQLModel, table=True):
     claims_new: int = 0
     figures_new: int = 0
     forecasts_new: int = 0
+    claim_clusters_new: int = 0  # claims that are new evidence
+    claims_repeated: int = 0  # claims that joined an earlier cluster
+    claims_superseded: int = 0  # claims dropped by a revision
     failures: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 ALL_TABLES = (Source, Document, Model, Benchmark, Mention, Claim, ClaimDimension, ClaimModel,
-              ClaimBenchmark, FigureRow, ForecastRow, FetchFailure, IngestionRun)
+              ClaimBenchmark, FigureRow, ForecastRow, FetchFailure, IngestionRun,
+              ClaimCluster, DocumentSignature, LshBand, DocumentRevision)

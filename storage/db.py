@@ -72,6 +72,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection_engine"] = engine
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two first runs at once must not both create the schema.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727170001)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -27,6 +27,7 @@ from models.tables import (
     ClaimDimension,
     ClaimModel,
     Document,
+    DocumentRevision,
     FetchFailure,
     FigureRow,
     ForecastRow,
@@ -35,6 +36,7 @@ from models.tables import (
     Model,
     Source,
 )
+from storage import dedup
 from storage.db import session_scope
 
 
@@ -186,52 +188,156 @@ def stored_hashes(engine: Engine, urls: Iterable[str]) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class StoreOutcome:
-    status: str  # new | updated | unchanged | duplicate
+    status: str  # new | updated | unchanged | duplicate (a stored copy, see copy_of)
     document_id: int | None
-    claims: int = 0
+    claims: int = 0  # claim rows written
     figures: int = 0
     forecasts: int = 0
+    clusters_new: int = 0  # claims that started a new cluster (new evidence)
+    claims_repeated: int = 0  # claims that joined an earlier cluster
+    claims_superseded: int = 0  # claims a revision dropped
+    copy_of: int | None = None  # the earlier document this one copies
+    similarity: float | None = None
+
+
+DEFAULT_NEAR_DUPLICATE = 0.5  # models.config.Settings.near_duplicate_threshold
 
 
 def store_document(engine: Engine, doc: DocumentInput, extraction: Extraction,
-                   source_id: int | None) -> StoreOutcome:
-    """Write one document and its extraction in one transaction; idempotent."""
+                   source_id: int | None, fingerprint: dedup.FingerprintLike | None = None,
+                   near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> StoreOutcome:
+    """Write one document and its extraction in one transaction; idempotent.
+
+    `fingerprint` (extractors.dedup.fingerprint) enables near-copy detection and
+    claim clustering beyond exact wording; without it only exact twins are linked.
+    """
     with session_scope(engine) as s:
-        return _store(s, doc, extraction, source_id)
+        return _store(s, doc, extraction, source_id, fingerprint, near_threshold)
 
 
-def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None) -> StoreOutcome:
+def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None,
+           fp: dedup.FingerprintLike | None = None,
+           near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> StoreOutcome:
     now = _now()
     content_hash = doc.content_hash
-    existing = s.execute(select(Document.id, Document.content_hash)
+    sig = fp.signature if fp is not None else None
+    existing = s.execute(select(Document.id, Document.content_hash, Document.revision)
                          .where(Document.url == doc.url)).first()
     if existing is not None:
-        doc_id, old_hash = existing
+        doc_id, old_hash, rev = existing
         if old_hash == content_hash:
             return StoreOutcome("unchanged", doc_id)
-        s.execute(update(Document).where(Document.id == doc_id).values(
-            content_hash=content_hash, title=doc.title, author=doc.author, site=doc.site,
-            text=doc.text, published_at=doc.published_at, published_raw=doc.published_raw,
-            updated_at=now, revision=Document.revision + 1,
-            extractor_version=ex.extractor_version, meta=doc.meta))
-        _delete_derived(s, [doc_id])
-        counts = _insert_derived(s, doc_id, doc, ex, source_id, now)
-        return StoreOutcome("updated", doc_id, *counts)
-    twin = s.execute(select(Document.id).where(Document.content_hash == content_hash)
-                     .limit(1)).scalar()
+        return _revise(s, doc_id, rev + 1, doc, ex, source_id, fp, now)
+    # A copy (same text, or a near-copy by MinHash) is stored with its own provenance and
+    # linked to the earliest document of the story; its claims join that story's clusters.
+    copy_of: int | None = None
+    similarity: float | None = None
+    twin = s.execute(select(Document.id, Document.copy_of)
+                     .where(Document.content_hash == content_hash)
+                     .order_by(Document.id).limit(1)).first()
     if twin is not None:
-        return StoreOutcome("duplicate", twin)
+        copy_of, similarity = twin[1] or twin[0], 1.0
+    elif sig is not None:
+        match = dedup.find_copy(s, sig, near_threshold)
+        if match is not None:
+            copy_of, similarity = match.root_id, match.similarity
     stmt = _insert(s, Document.__table__).values(
         url=doc.url, content_hash=content_hash, kind=doc.kind, source_id=source_id,
         title=doc.title, author=doc.author, site=doc.site, text=doc.text,
         published_at=doc.published_at, published_raw=doc.published_raw, ingested_at=now,
         updated_at=now, revision=1, extractor_version=ex.extractor_version, meta=doc.meta,
+        copy_of=copy_of, similarity=similarity,
     ).on_conflict_do_nothing(index_elements=["url"]).returning(Document.__table__.c.id)
     doc_id = s.execute(stmt).scalar()
     if doc_id is None:  # another writer stored it between our check and insert
         return StoreOutcome("unchanged", None)
-    counts = _insert_derived(s, doc_id, doc, ex, source_id, now)
-    return StoreOutcome("new", doc_id, *counts)
+    s.execute(DocumentRevision.__table__.insert().values(
+        document_id=doc_id, revision=1, content_hash=content_hash, title=doc.title,
+        fetched_at=now))
+    if sig is not None:
+        dedup.index_signature(s, doc_id, sig)
+    counts = _insert_derived(s, doc_id, doc, ex, source_id, now, fp)
+    return StoreOutcome("duplicate" if copy_of else "new", doc_id, *counts,
+                        copy_of=copy_of, similarity=similarity)
+
+
+def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extraction,
+            source_id: int | None, fp: dedup.FingerprintLike | None,
+            now: datetime) -> StoreOutcome:
+    """A known URL with new content: record the revision and diff its claims.
+
+    Claims whose (normalised) sentence is still there are kept (their offsets and
+    labels follow the new text, their ingested_at stays); claims that are gone are
+    superseded (kept, with superseded_at); new ones are added. Mentions, figures and
+    forecasts describe the current text and are replaced.
+    """
+    s.execute(update(Document).where(Document.id == doc_id).values(
+        content_hash=doc.content_hash, title=doc.title, author=doc.author, site=doc.site,
+        text=doc.text, published_at=doc.published_at, published_raw=doc.published_raw,
+        updated_at=now, revision=revision, extractor_version=ex.extractor_version,
+        meta=doc.meta))
+    s.execute(_insert(s, DocumentRevision.__table__).values(
+        document_id=doc_id, revision=revision, content_hash=doc.content_hash, title=doc.title,
+        fetched_at=now).on_conflict_do_nothing())
+    sig = fp.signature if fp is not None else None
+    dedup.drop_signature(s, doc_id)
+    if sig is not None:
+        dedup.index_signature(s, doc_id, sig)
+    for table in (FigureRow, ForecastRow, Mention):
+        s.execute(delete(table).where(table.document_id == doc_id))
+    old = s.execute(select(Claim.id, Claim.text_key, Claim.text)
+                    .where(Claim.document_id == doc_id, Claim.superseded_at.is_(None))
+                    .order_by(Claim.id)).all()
+    pool: dict[str, list[int]] = {}
+    plain: dict[str, list[int]] = {}
+    for cid, key, text in old:
+        pool.setdefault(key or "", []).append(cid)
+        plain.setdefault(dedup.plain_key(text), []).append(cid)
+    claims = list({(c.start, c.end): c for c in ex.claims}.values())
+    kept: list[tuple[int, Any]] = []
+    added: list[Any] = []
+    taken: set[int] = set()
+    for c in claims:
+        key = _claim_key(fp, c)
+        ids = [i for i in pool.get(key.exact if key else dedup.plain_key(c.text), [])
+               if i not in taken]
+        ids = ids or [i for i in plain.get(dedup.plain_key(c.text), []) if i not in taken]
+        if ids:
+            taken.add(ids[0])
+            kept.append((ids[0], c))
+        else:
+            added.append(c)
+    gone = [cid for cid, _k, _t in old if cid not in taken]
+    if gone:
+        s.execute(update(Claim).where(Claim.id.in_(gone)).values(superseded_at=now))
+    if kept:
+        # Two steps so that moving offsets never collides with another live claim's.
+        kept_ids = [cid for cid, _c in kept]
+        s.execute(update(Claim).where(Claim.id.in_(kept_ids))
+                  .values(start=-Claim.id, end=-Claim.id))
+        for link in (ClaimDimension, ClaimModel, ClaimBenchmark):
+            s.execute(delete(link).where(link.claim_id.in_(kept_ids)))
+        for cid, c in kept:
+            key = _claim_key(fp, c)
+            s.execute(update(Claim).where(Claim.id == cid).values(
+                start=c.start, end=c.end, text=c.text, stance=c.stance, hedged=c.hedged,
+                speaker=c.speaker, extractor_version=ex.extractor_version,
+                published_at=doc.published_at,
+                origin=key.origin if key else None))
+        _insert_links(s, kept_ids, [c for _cid, c in kept])
+    _ensure_entities(s, ex)
+    assigner = dedup.ClusterAssigner(s, doc_id, now)
+    new_ids = _insert_claims(s, doc_id, doc, added, ex.extractor_version, source_id, now, fp,
+                             assigner, revision)
+    spans = [(c.start, c.end, cid) for cid, c in kept]
+    spans += [(c.start, c.end, cid) for c, cid in zip(added, new_ids, strict=True)]
+    figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
+    return StoreOutcome("updated", doc_id, len(added), figures, forecasts, assigner.created,
+                        assigner.joined, len(gone))
+
+
+def _claim_key(fp: dedup.FingerprintLike | None, c: Any) -> dedup.ClaimKeyLike | None:
+    return fp.claims.get((c.start, c.end)) if fp is not None else None
 
 
 def _delete_derived(s: Session, doc_ids: list[int]) -> None:
@@ -271,9 +377,62 @@ def _ensure_entities(s: Session, ex: Extraction) -> None:
 
 
 def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
-                    source_id: int | None, now: datetime) -> tuple[int, int, int]:
-    version = ex.extractor_version
+                    source_id: int | None, now: datetime,
+                    fp: dedup.FingerprintLike | None = None) -> tuple[int, int, int, int, int]:
+    """(claims, figures, forecasts, clusters_new, claims_repeated) written."""
     _ensure_entities(s, ex)
+    claims = list({(c.start, c.end): c for c in ex.claims}.values())
+    assigner = dedup.ClusterAssigner(s, doc_id, now)
+    claim_ids = _insert_claims(s, doc_id, doc, claims, ex.extractor_version, source_id, now,
+                               fp, assigner)
+    spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
+    figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
+    return len(claims), figures, forecasts, assigner.created, assigner.joined
+
+
+def _insert_claims(s: Session, doc_id: int, doc: DocumentInput, claims: Sequence[Any],
+                   version: str, source_id: int | None, now: datetime,
+                   fp: dedup.FingerprintLike | None, assigner: dedup.ClusterAssigner,
+                   revision: int = 1) -> list[int]:
+    """Insert claims with their cluster, keys and links; returns ids in order."""
+    if not claims:
+        return []
+    rows = []
+    for c in claims:
+        key = _claim_key(fp, c)
+        rows.append({"document_id": doc_id, "source_id": source_id, "text": c.text,
+                     "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
+                     "speaker": c.speaker, "extractor_version": version,
+                     "published_at": doc.published_at, "ingested_at": now,
+                     "cluster_id": assigner.assign(c.text, key),
+                     "text_key": key.exact if key else dedup.plain_key(c.text),
+                     "bag_key": key.bag if key else None,
+                     "origin": key.origin if key else None, "revision": revision})
+    result = s.execute(_insert(s, Claim.__table__).returning(
+        Claim.__table__.c.id, sort_by_parameter_order=True), rows)
+    claim_ids = [r[0] for r in result]
+    _insert_links(s, claim_ids, claims)
+    return claim_ids
+
+
+def _insert_links(s: Session, claim_ids: Sequence[int], claims: Sequence[Any]) -> None:
+    dims = [{"claim_id": cid, "dimension": d} for cid, c in zip(claim_ids, claims, strict=True)
+            for d in dict.fromkeys(c.dimensions)]
+    mods = [{"claim_id": cid, "model_id": m} for cid, c in zip(claim_ids, claims, strict=True)
+            for m in dict.fromkeys(c.models)]
+    bens = [{"claim_id": cid, "benchmark_id": b}
+            for cid, c in zip(claim_ids, claims, strict=True)
+            for b in dict.fromkeys(c.benchmarks)]
+    for table, link_rows in ((ClaimDimension, dims), (ClaimModel, mods),
+                             (ClaimBenchmark, bens)):
+        if link_rows:
+            s.execute(_insert(s, table.__table__).on_conflict_do_nothing(), link_rows)
+
+
+def _insert_rest(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
+                 spans: list[tuple[int, int, int]], now: datetime) -> tuple[int, int]:
+    """Mentions, figures (linked to the claim around them) and forecasts."""
+    version = ex.extractor_version
     mentions = [{"document_id": doc_id, "kind": "model", "canonical": m.canonical,
                  "mention": m.mention, "start": m.start, "end": m.end,
                  "extractor_version": version} for m in ex.models]
@@ -282,28 +441,6 @@ def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
                   "extractor_version": version} for b in ex.benchmarks]
     if mentions:
         s.execute(_insert(s, Mention.__table__).on_conflict_do_nothing(), mentions)
-    claim_ids: list[int] = []
-    claims = list({(c.start, c.end): c for c in ex.claims}.values())
-    if claims:
-        rows = [{"document_id": doc_id, "source_id": source_id, "text": c.text,
-                 "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
-                 "speaker": c.speaker, "extractor_version": version,
-                 "published_at": doc.published_at, "ingested_at": now} for c in claims]
-        result = s.execute(_insert(s, Claim.__table__).returning(
-            Claim.__table__.c.id, sort_by_parameter_order=True), rows)
-        claim_ids = [r[0] for r in result]
-        dims = [{"claim_id": cid, "dimension": d} for cid, c in zip(claim_ids, claims, strict=True)
-                for d in dict.fromkeys(c.dimensions)]
-        mods = [{"claim_id": cid, "model_id": m} for cid, c in zip(claim_ids, claims, strict=True)
-                for m in dict.fromkeys(c.models)]
-        bens = [{"claim_id": cid, "benchmark_id": b}
-                for cid, c in zip(claim_ids, claims, strict=True)
-                for b in dict.fromkeys(c.benchmarks)]
-        for table, link_rows in ((ClaimDimension, dims), (ClaimModel, mods),
-                                 (ClaimBenchmark, bens)):
-            if link_rows:
-                s.execute(_insert(s, table.__table__).on_conflict_do_nothing(), link_rows)
-    spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
     figures = list({(f.start, f.end, f.model, f.benchmark): f for f in ex.figures}.values())
     if figures:
         s.execute(_insert(s, FigureRow.__table__).on_conflict_do_nothing(), [
@@ -319,7 +456,7 @@ def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
              "sentence": f.sentence, "start": f.start, "end": f.end,
              "extractor_version": version, "published_at": doc.published_at,
              "ingested_at": now} for f in forecasts])
-    return len(claims), len(figures), len(forecasts)
+    return len(figures), len(forecasts)
 
 
 def _claim_for(spans: list[tuple[int, int, int]], pos: int) -> int | None:
@@ -329,8 +466,13 @@ def _claim_for(spans: list[tuple[int, int, int]], pos: int) -> int | None:
     return None
 
 
-def replace_extraction(engine: Engine, document_id: int, extraction: Extraction) -> StoreOutcome:
-    """Swap a stored document's extraction for a newer extractor version (reprocess)."""
+def replace_extraction(engine: Engine, document_id: int, extraction: Extraction,
+                       fingerprint: dedup.FingerprintLike | None = None) -> StoreOutcome:
+    """Swap a stored document's extraction for a newer extractor version (reprocess).
+
+    Claims are re-clustered; pass the fingerprint (extractors.dedup) to cluster on more
+    than the exact wording.
+    """
     with session_scope(engine) as s:
         doc = s.get(Document, document_id)
         if doc is None:
@@ -342,7 +484,7 @@ def replace_extraction(engine: Engine, document_id: int, extraction: Extraction)
         _delete_derived(s, [document_id])
         doc.extractor_version = extraction.extractor_version
         counts = _insert_derived(s, document_id, inp, extraction, doc.source_id,
-                                 _aware(doc.ingested_at) or _now())
+                                 _aware(doc.ingested_at) or _now(), fingerprint)
         return StoreOutcome("updated", document_id, *counts)
 
 
@@ -367,8 +509,14 @@ def resolve_failures(engine: Engine, urls: Iterable[str]) -> None:
                   .values(resolved_at=_now()))
 
 
-def start_run(engine: Engine, flow: str, extractor_version: str) -> int:
+def start_run(engine: Engine, flow: str, extractor_version: str,
+              stale_after_seconds: float = 2 * 3600) -> int:
+    """Open a run row; runs still 'running' after stale_after_seconds were killed: abandoned."""
+    cutoff = _now() - timedelta(seconds=stale_after_seconds)
     with session_scope(engine) as s:
+        s.execute(update(IngestionRun).where(IngestionRun.status == "running",
+                                             IngestionRun.started_at < cutoff)
+                  .values(status="abandoned", error="process ended without finishing the run"))
         run = IngestionRun(flow=flow, status="running", started_at=_now(),
                            extractor_version=extractor_version)
         s.add(run)

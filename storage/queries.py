@@ -13,6 +13,7 @@ from sqlmodel import Session
 from models.tables import (
     Claim,
     ClaimBenchmark,
+    ClaimCluster,
     ClaimDimension,
     ClaimModel,
     Document,
@@ -23,6 +24,7 @@ from models.tables import (
     Model,
     Source,
 )
+from storage import dedup
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,10 @@ class ClaimFilter:
     until: datetime | None = None  # published_at < until
     ingested_since: datetime | None = None
     ingested_until: datetime | None = None
-    as_of: datetime | None = None  # only what had been ingested by then
+    as_of: datetime | None = None  # the state then: ingested by then, not yet superseded
+    # One row per claim cluster (the first-seen claim, with its mention count) instead of
+    # every copy; clusters seen only in copied documents are left out, as in the counts.
+    distinct: bool = False
 
 
 def _claim_conditions(f: ClaimFilter) -> list[Any]:
@@ -78,8 +83,7 @@ def _claim_conditions(f: ClaimFilter) -> list[Any]:
         cond.append(Claim.ingested_at >= f.ingested_since)
     if f.ingested_until:
         cond.append(Claim.ingested_at < f.ingested_until)
-    if f.as_of:
-        cond.append(Claim.ingested_at <= f.as_of)
+    cond.extend(dedup.live_conditions(f.as_of))
     return cond
 
 
@@ -103,6 +107,11 @@ class ClaimRow:
     end: int
     extractor_version: str
     figures: tuple[dict[str, Any], ...] = field(default=())
+    cluster_id: int | None = None
+    origin: str | None = None  # whose finding the claim reports (attribution)
+    mentions: int = 1  # live claims in its cluster, copies included
+    copy_of: int | None = None  # set when the claim's document copies an earlier one
+    superseded_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,22 +122,40 @@ class ClaimRow:
             "source": self.source, "published_at": _iso(self.published_at),
             "ingested_at": _iso(self.ingested_at), "start": self.start, "end": self.end,
             "extractor_version": self.extractor_version, "figures": list(self.figures),
+            "cluster_id": self.cluster_id, "origin": self.origin, "mentions": self.mentions,
+            "copy_of": self.copy_of, "superseded_at": _iso(self.superseded_at),
         }
 
 
 def list_claims(engine: Engine, f: ClaimFilter, *, limit: int = 50,
                 after_id: int | None = None, newest_first: bool = True) -> list[ClaimRow]:
-    """Claims matching the filter, in a stable order by id (cursor = last id seen)."""
-    stmt = (select(Claim, Document.url, Document.title, Source.name)
+    """Claims matching the filter, in a stable order by id (cursor = last id seen).
+
+    With `f.distinct`, one row per cluster: its first-seen matching claim (the id
+    the cursor uses) and `mentions`, the live claims behind it.
+    """
+    stmt = (select(Claim, Document.url, Document.title, Source.name, Document.copy_of)
             .join(Document, Document.id == Claim.document_id)
-            .outerjoin(Source, Source.id == Claim.source_id)
-            .where(*_claim_conditions(f)))
+            .outerjoin(Source, Source.id == Claim.source_id))
+    if f.distinct:
+        first = (select(func.min(Claim.id))
+                 .where(*_claim_conditions(f), dedup.original_document())
+                 .group_by(func.coalesce(Claim.cluster_id, -Claim.id))
+                 .correlate(None))
+        if after_id is not None:
+            first = first.having(func.min(Claim.id) < after_id if newest_first
+                                 else func.min(Claim.id) > after_id)
+        stmt = stmt.where(Claim.id.in_(first))
+    else:
+        stmt = stmt.where(*_claim_conditions(f))
     if after_id is not None:
         stmt = stmt.where(Claim.id < after_id if newest_first else Claim.id > after_id)
     stmt = stmt.order_by(Claim.id.desc() if newest_first else Claim.id.asc()).limit(limit)
     with Session(engine) as s:
         rows = s.execute(stmt).all()
         ids = [r[0].id for r in rows]
+        counts = dedup.cluster_mentions(s, [r[0].cluster_id for r in rows if r[0].cluster_id],
+                                        f.as_of)
         dims = _links(s, ClaimDimension.claim_id, ClaimDimension.dimension, ids)
         mods = _links(s, ClaimModel.claim_id, ClaimModel.model_id, ids)
         bens = _links(s, ClaimBenchmark.claim_id, ClaimBenchmark.benchmark_id, ids)
@@ -142,8 +169,10 @@ def list_claims(engine: Engine, f: ClaimFilter, *, limit: int = 50,
                          document_id=c.document_id, url=url, title=title, source=src,
                          published_at=aware(c.published_at), ingested_at=aware(c.ingested_at),
                          start=c.start, end=c.end, extractor_version=c.extractor_version,
-                         figures=tuple(figs.get(c.id, ())))
-                for c, url, title, src in rows]
+                         figures=tuple(figs.get(c.id, ())), cluster_id=c.cluster_id,
+                         origin=c.origin, mentions=counts.get(c.cluster_id or 0, 1),
+                         copy_of=copy_of, superseded_at=aware(c.superseded_at))
+                for c, url, title, src, copy_of in rows]
 
 
 def iter_claims(engine: Engine, f: ClaimFilter, page: int = 1000) -> Iterator[ClaimRow]:
@@ -176,26 +205,38 @@ def figure_dict(fr: FigureRow) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    documents_by_kind: dict[str, int]
-    claims_by_dimension_stance: dict[str, dict[str, int]]
-    claims: int
+    """Counts of evidence: documents that are not copies, claim clusters (not copies)."""
+
+    documents_by_kind: dict[str, int]  # original documents (copies are counted apart)
+    claims_by_dimension_stance: dict[str, dict[str, int]]  # claim clusters
+    claims: int  # claim clusters: distinct pieces of evidence
     figures_by_kind: dict[str, int]
     forecasts: list[dict[str, Any]]
     failures_by_kind: dict[str, int]
     failures: list[dict[str, Any]]
+    document_copies_by_kind: dict[str, int] = field(default_factory=dict)
+    claim_mentions: int = 0  # live claims behind the clusters, copies included
+    claim_copies: int = 0  # claim_mentions - claims
+    claims_superseded: int = 0  # dropped by revisions, kept for as_of
+    attributed_clusters: int = 0  # clusters reporting another party's finding
 
 
 def summary(engine: Engine, run_id: int | None = None) -> Summary:
     """Database-wide counts; failures limited to one run when run_id is given."""
     with Session(engine) as s:
-        docs = dict(s.execute(select(Document.kind, func.count()).group_by(Document.kind)).all())
-        grid: dict[str, dict[str, int]] = {}
-        for dim, stance, n in s.execute(
-                select(ClaimDimension.dimension, Claim.stance, func.count())
-                .join(Claim, Claim.id == ClaimDimension.claim_id)
-                .group_by(ClaimDimension.dimension, Claim.stance)):
-            grid.setdefault(dim, {})[stance] = n
-        n_claims = s.execute(select(func.count()).select_from(Claim)).scalar() or 0
+        docs = dict(s.execute(select(Document.kind, func.count())
+                              .where(Document.copy_of.is_(None))
+                              .group_by(Document.kind)).all())
+        copies = dict(s.execute(select(Document.kind, func.count())
+                                .where(Document.copy_of.is_not(None))
+                                .group_by(Document.kind)).all())
+        grid = dedup.cluster_grid(s)
+        totals = dedup.totals_in(s, None)
+        attributed = s.execute(
+            select(func.count(func.distinct(Claim.cluster_id)))
+            .join(ClaimCluster, ClaimCluster.id == Claim.cluster_id)
+            .where(ClaimCluster.origin.is_not(None), *dedup.live_conditions(None),
+                   dedup.original_document())).scalar() or 0
         figs = dict(s.execute(select(FigureRow.kind, func.count())
                               .group_by(FigureRow.kind)).all())
         fc = [{"issuer": f.issuer, "probability": f.probability, "conditional": f.conditional,
@@ -208,9 +249,12 @@ def summary(engine: Engine, run_id: int | None = None) -> Summary:
         by_kind: dict[str, int] = {}
         for fl in fails:
             by_kind[fl.kind] = by_kind.get(fl.kind, 0) + 1
-        return Summary(docs, grid, n_claims, figs, fc, by_kind,
+        return Summary(docs, grid, totals.clusters, figs, fc, by_kind,
                        [{"url": fl.url, "stage": fl.stage, "kind": fl.kind,
-                         "reason": fl.reason} for fl in fails])
+                         "reason": fl.reason} for fl in fails],
+                       document_copies_by_kind=copies, claim_mentions=totals.mentions,
+                       claim_copies=totals.copies, claims_superseded=totals.superseded,
+                       attributed_clusters=int(attributed))
 
 
 def run_row(engine: Engine, run_id: int) -> dict[str, Any]:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Hostile/crash/concurrency tests print a summary line at the end of the run.
+pytest_plugins = ["tests.hostile_summary"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"

@@ -207,3 +207,39 @@ def _request_path(conn: socket.socket) -> str:
     line = data.split(b"\r\n", 1)[0].decode("latin-1")
     parts = line.split(" ")
     return parts[1] if len(parts) >= 2 else "/"
+
+
+def slow(handler: Handler, delay: float) -> Handler:
+    """The same response after ``delay`` seconds (a slow-ish site)."""
+
+    def handle(conn: socket.socket, stop: threading.Event) -> None:
+        if not stop.wait(delay):
+            handler(conn, stop)
+
+    return handle
+
+
+def generated_article(i: int) -> bytes:
+    """A distinct small article with a few claims, figures and a forecast."""
+    return (
+        f"<html><head><title>Gap report {i}</title>"
+        f'<meta property="article:published_time" content="2026-01-{i % 28 + 1:02d}T10:00:00Z">'
+        f"</head><body><article><h1>Gap report number {i}</h1>"
+        f"<p>In report {i}, Llama 4 scores {60 + i % 30}.{i % 10}% on MMLU, only {i % 7 + 1} "
+        f"points behind GPT-5, so open-weight models have narrowed the gap.</p>"
+        f"<p>Analysts said closed labs still lead open models on agentic coding by "
+        f"{i % 5 + 2} months, according to survey {i}.</p>"
+        f"<p>We estimate a {50 + i % 40}% probability that an open model matches the frontier "
+        f"by 2027, the authors of report {i} wrote.</p>"
+        "</article></body></html>").encode()
+
+
+def serve_corpus(server: HostileServer, n: int, delay: float) -> tuple[str, list[str]]:
+    """A feed of ``n`` generated articles, each answered after ``delay`` s; (feed, links)."""
+    links = [server.route(f"/corpus/{i}.html", slow(fixed(generated_article(i)), delay))
+             for i in range(n)]
+    items = "".join(f"<item><title>report {i}</title><link>{u}</link><guid>{u}</guid></item>"
+                    for i, u in enumerate(links))
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>corpus</title>{items}'
+            "</channel></rss>").encode()
+    return server.route("/corpus.xml", fixed(feed, "application/rss+xml")), links

@@ -284,3 +284,20 @@ def test_html_to_text_blocks_entities_and_scripts() -> None:
 def test_html_to_text_source_newlines_are_spaces_except_in_pre() -> None:
     html = "<p>one sentence\n  continues here</p><pre>line 1\nline 2</pre>"
     assert html_to_text(html) == "one sentence continues here\nline 1\nline 2"
+
+
+def test_entity_declarations_are_refused() -> None:
+    import pytest
+
+    from extractors.errors import FeedParseError
+    from extractors.feeds import parse_feed
+
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><rss version="2.0"><channel>'
+              b"<title>&lol2;</title><item><title>x</title><link>https://a.example/x</link>"
+              b"</item></channel></rss>")
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           b'<rss version="2.0"><channel><title>&xxe;</title></channel></rss>')
+    for data in (laughs, xxe):
+        with pytest.raises(FeedParseError, match="declares XML entities"):
+            parse_feed(data)

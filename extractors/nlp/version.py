@@ -2,7 +2,7 @@
 
 Rows extracted by different rules or registries must be distinguishable, so the
 version changes whenever code rules change (bump SEMVER) or any file under
-data/ changes (the hash follows automatically).
+data/ or models/ changes (the hash follows automatically).
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-SEMVER = "0.3.0"
+SEMVER = "0.4.0"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# trained weights (learned stance); a retrained model changes the version like a rule does
+MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 
 def data_hash(roots: Iterable[Path]) -> str:
@@ -36,4 +38,4 @@ def version_for(roots: Iterable[Path]) -> str:
     return f"{SEMVER}+{data_hash(roots)[:8]}"
 
 
-EXTRACTOR_VERSION: str = version_for([DATA_DIR])
+EXTRACTOR_VERSION: str = version_for([DATA_DIR, MODELS_DIR])

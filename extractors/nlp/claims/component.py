@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..qualifiers.stance.patterns import stance_patterns
 from ..registry import load_registry
 from ..sentences import SENTENCE, Sentence
 from .patterns import claim_patterns
 
 _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_CITE_RE = re.compile(r"(?:\[\d{1,3}(?:[,–-]\s?\d{1,3})*\])+$")
+_END = tuple(".!?…\"'”’)]")
 
 
 @dataclass(slots=True)
@@ -36,6 +39,17 @@ class ClaimDraft:
     notes: dict[str, object] = field(default_factory=dict)
 
 
+def _dominant(drafts: list[ClaimDraft]) -> str:
+    """The document's most frequent evidenced dimension: a bare sentence in a piece
+    about pricing is about pricing. 'overall' when the document gives no evidence."""
+    counts: dict[str, int] = {}
+    for d in drafts:
+        for name in d.dimensions:
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else "overall"
+
+
 class ClaimFinder:
     """Rule-based claim detection over the segmented sentences."""
 
@@ -44,6 +58,9 @@ class ClaimFinder:
         self.p = claim_patterns()
         reg = load_registry(registry_dir)
         self.bench_dim = {b.id: b.dimension for b in reg.benchmarks if b.dimension}
+        sp = stance_patterns()
+        self.evaluative = re.compile("|".join(
+            rx.pattern for rx in (sp.convergence, sp.divergence)), re.I)
 
     def is_claim(self, sent: Sentence, stext: str, has_signal: bool) -> bool:
         """Declarative, long enough, not meta/navigation, and about the topic."""
@@ -56,15 +73,46 @@ class ClaimFinder:
             return False
         if any(rx.match(s) for rx in self.p.non_claims):
             return False
-        return has_signal or bool(self.p.claim_cues.search(s))
+        if s.count("|") >= 2:  # a table row that escaped the segmenter
+            return False
+        bare = _CITE_RE.sub("", s).rstrip()
+        if not bare.endswith(_END) and not (sent.bullet and len(_WORD_RE.findall(s)) >= 10):
+            return False  # titles and headings carry no final punctuation
+        if has_signal or self.p.claim_cues.search(s):
+            return True
+        # short evaluative sentences ("The price is subsidised.") are claims too: any
+        # dimension keyword or stance cue counts as topical evidence
+        return bool(self.dimension_hits(s, []) or self.evaluative.search(s))
 
-    def dimensions(self, stext: str, benchmarks: list[str]) -> list[str]:
-        dims = [name for name, rx in self.p.dimensions if rx.search(stext)]
-        for b in benchmarks:
-            d = self.bench_dim.get(b)
-            if d and d not in dims:
-                dims.append(d)
-        return dims or ["overall"]
+    def dimension_hits(self, stext: str, benchmarks: list[str]) -> dict[str, int]:
+        """Dimension -> keyword hits; benchmark dimensions count unless the sentence is
+        about evaluation itself (a benchmark named as the object of critique); weak
+        keywords only when nothing else matched. Empty when there is no evidence."""
+        hits: dict[str, int] = {}
+        for name, rx in self.p.dimensions:
+            n = len(rx.findall(stext))
+            if n:
+                hits[name] = n
+        if "evaluation" not in hits:
+            for b in benchmarks:
+                d = self.bench_dim.get(b)
+                if d:
+                    hits[d] = hits.get(d, 0) + 1
+        if not hits:
+            for name, rx in self.p.weak_dimensions:
+                n = len(rx.findall(stext))
+                if n:
+                    hits[name] = n
+        return hits
+
+    def dimensions(self, stext: str, benchmarks: list[str], fallback: str = "overall"
+                   ) -> list[str]:
+        """Most-hit dimensions first, capped; ``fallback`` when there is no evidence."""
+        hits = self.dimension_hits(stext, benchmarks)
+        if not hits:
+            return [fallback]
+        ranked = sorted(hits, key=lambda k: -hits[k])
+        return ranked[:self.p.max_labels]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
@@ -88,7 +136,11 @@ class ClaimFinder:
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig)):
                 continue
             drafts.append(ClaimDraft(
-                a, b, stext, self.dimensions(stext, s_benches),
+                a, b, stext, self.dimensions(stext, s_benches, ""),
                 list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig))
+        fallback = _dominant(drafts)
+        for d in drafts:
+            if d.dimensions == [""]:
+                d.dimensions = [fallback]
         doc._.gw_claims = drafts
         return doc

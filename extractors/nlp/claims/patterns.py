@@ -18,6 +18,8 @@ class ClaimPatterns:
     non_claims: tuple[re.Pattern[str], ...]
     min_words: int
     dimensions: tuple[tuple[str, re.Pattern[str]], ...]
+    weak_dimensions: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    max_labels: int = 3
 
 
 @cache
@@ -26,5 +28,8 @@ def claim_patterns() -> ClaimPatterns:
     d = load_cues("dimensions")
     non = tuple(re.compile(p, re.I) for p in c["non_claim_patterns"])
     dims = tuple((name, compile_cues(tuple(d[name]))) for name in DIMENSIONS if d.get(name))
+    weak = d.get("weak", {})
+    wdims = tuple((name, compile_cues(tuple(weak[name]))) for name in DIMENSIONS
+                  if weak.get(name))
     return ClaimPatterns(compile_cues(tuple(c["claim_cues"])), non, int(c.get("min_words", 6)),
-                         dims)
+                         dims, wdims, int(d.get("max_labels", 3)))

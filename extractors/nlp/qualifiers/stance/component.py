@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...learned.linear import load_model
 from .patterns import StancePatterns, stance_patterns
 
 _CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
+SENTIMENT_WEIGHT = 0.5  # an evaluative word about one side counts half a cue
 NEG_WINDOW = 28  # characters before a cue searched for a negator
 
 
@@ -36,15 +38,17 @@ def _negated(text: str, start: int, p: StancePatterns) -> bool:
     return bool(p.negators.search(window))
 
 
-def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
-              figures: list[tuple[int, str, str | None]] | None = None) -> str:
-    """Stance of one claim sentence; ``sides`` are model mentions with known openness.
+def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
+                 figures: list[tuple[int, str, str | None]] | None = None) -> dict[str, float]:
+    """The rule votes of one claim sentence, by source (also features of the learned part).
 
-    ``figures`` are (offset, kind, unit) of the figures in the sentence: a cost
-    multiplier votes for convergence (open models are the cheap side), a share
-    votes for the side that holds it.
+    ``sides`` are model mentions with known openness. ``figures`` are (offset, kind,
+    unit) of the figures in the sentence: a cost multiplier votes for convergence
+    (open models are the cheap side), a share votes for the side that holds it.
     """
     p = p or stance_patterns()
+    votes = {"fixed_conv": 0.0, "fixed_div": 0.0, "dir_conv": 0.0, "dir_div": 0.0,
+             "fig": 0.0, "negated": 0.0}
     score = 0.0
     contrast_at = None
     for m in p.contrast.finditer(text):
@@ -61,7 +65,10 @@ def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
                 continue
             spans.append((m.start(), m.end()))
             sign = -1.0 if _negated(text, m.start(), p) else 1.0
-            score += polarity * sign * weight(m.start())
+            v = polarity * sign * weight(m.start())
+            votes["negated"] += sign < 0
+            votes["fixed_conv" if v > 0 else "fixed_div"] += abs(v)
+            score += v
     all_sides = list(sides)
     for rx, side in ((p.open_side, "open"), (p.closed_side, "closed")):
         for m in rx.finditer(text):
@@ -83,16 +90,39 @@ def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
                 if not after:
                     if direction < 0:
                         score -= 0.5 * weight(m.start())  # "lag", "behind": usually open ones
+                        votes["dir_div"] += 0.5 * weight(m.start())
                     continue
                 # "ahead of open models": the side after the cue is the object
                 side = "closed" if after[0].side == "open" else "open"
             vote = direction * (1.0 if side == "open" else -1.0)
             if _negated(text, m.start(), p):
                 vote = -vote
+                votes["negated"] += 1
             score += vote * weight(m.start())
+            votes["dir_conv" if vote > 0 else "dir_div"] += abs(vote) * weight(m.start())
+    for rx, pol in ((p.positive, 1.0), (p.negative, -1.0)):
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            clause_start, clause_end = 0, len(text)
+            for c in _CLAUSE_RE.finditer(text):
+                if c.end() <= m.start():
+                    clause_start = c.end()
+                elif c.start() >= m.end():
+                    clause_end = c.start()
+                    break
+            before = [s for s in all_sides if clause_start <= s.start and s.end <= m.start()]
+            after = [s for s in all_sides if m.end() <= s.start and s.end <= clause_end]
+            side = before[-1].side if before else after[0].side if after else "none"
+            sign = -pol if _negated(text, m.start(), p) else pol
+            votes[f"sent_{side}_{'pos' if sign > 0 else 'neg'}"] = votes.get(
+                f"sent_{side}_{'pos' if sign > 0 else 'neg'}", 0.0) + 1.0
+            if side != "none":
+                score += SENTIMENT_WEIGHT * sign * (1.0 if side == "open" else -1.0)
     for pos, kind, unit in figures or []:
         if kind == "cost" and unit == "x":
             score += 1.0
+            votes["fig"] += 1.0
         elif kind == "share":
             clause_start = 0
             for c in _CLAUSE_RE.finditer(text, 0, pos):
@@ -100,6 +130,19 @@ def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
             subject = [s for s in all_sides if clause_start <= s.start and s.end <= pos]
             if subject:
                 score += 1.0 if subject[-1].side == "open" else -1.0
+                votes["fig"] += 1.0 if subject[-1].side == "open" else -1.0
+    votes["score"] = score
+    return votes
+
+
+def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
+              figures: list[tuple[int, str, str | None]] | None = None) -> str:
+    """Stance of one claim sentence by the rules alone."""
+    return label_of(stance_votes(text, sides, p, figures)["score"])
+
+
+def label_of(score: float) -> str:
+    """The rules' label for a summed vote."""
     if score > 0.25:
         return "convergence"
     if score < -0.25:
@@ -108,19 +151,42 @@ def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
 
 
 class StanceQualifier:
+    """Rules first; then, when the trained model is shipped, a logistic regression over
+    the rule votes, the document's leaning and side-tagged words decides."""
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.p = stance_patterns()
+        self.model = load_model("stance")
 
     def __call__(self, doc: Doc) -> Doc:
+        from ...learned.features import stance_features
+
         models = doc._.gw_models or []
         figures = doc._.gw_figures or []
-        for claim in doc._.gw_claims or []:
+        claims = doc._.gw_claims or []
+        inputs = []
+        for claim in claims:
             sides = [Side(m.start - claim.start, m.end - claim.start,
                           "open" if m.openness == "open" else "closed")
                      for m in models
                      if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
             figs = [(f.start - claim.start, f.kind, f.unit) for f in figures
                     if claim.start <= f.start < claim.end]
-            claim.stance = stance_of(claim.text, sides, self.p, figs)
+            votes = stance_votes(claim.text, sides, self.p, figs)
+            score = votes["score"]
+            inputs.append((sides, figs, score))
+            claim.stance = label_of(score)
+            claim.notes["stance_evidence"] = bool(
+                sides or any(v for k, v in votes.items() if k not in ("score", "negated"))
+                or self.p.open_side.search(claim.text) or self.p.closed_side.search(claim.text))
+        if self.model is None:
+            return doc
+        scores = [x[2] for x in inputs]
+        for i, (claim, (sides, figs, _)) in enumerate(zip(claims, inputs, strict=True)):
+            if not claim.notes.get("stance_evidence"):
+                continue  # no cue, no side, no figure: the classifier would only guess
+            context = scores[:i] + scores[i + 1:]
+            probs = self.model.probabilities(stance_features(claim.text, sides, figs, context))
+            claim.stance = self.model.labels[max(range(len(probs)), key=probs.__getitem__)]
         return doc

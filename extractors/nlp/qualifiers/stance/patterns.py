@@ -19,6 +19,8 @@ class StancePatterns:
     closed_side: re.Pattern[str]
     negators: re.Pattern[str]
     contrast: re.Pattern[str]
+    positive: re.Pattern[str]
+    negative: re.Pattern[str]
 
 
 @cache
@@ -36,4 +38,6 @@ def stance_patterns() -> StancePatterns:
         closed_side=compile_cues(tuple(c["closed_side"])),
         negators=neg,
         contrast=compile_cues(tuple(c["contrast"])),
+        positive=compile_cues(tuple(c.get("positive", ()))),
+        negative=compile_cues(tuple(c.get("negative", ()))),
     )

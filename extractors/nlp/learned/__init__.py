@@ -1,0 +1,1 @@
+"""Learned parts: small linear classifiers over rule-derived and lexical features."""

@@ -1,0 +1,122 @@
+"""Features of one claim sentence for the learned stance and dimension classifiers.
+
+Why these: the rule votes carry the hand-written knowledge (cue polarity, which side
+is the subject, negation); the lexical n-grams let the classifier weigh cues the
+rules miss. Model names are replaced by their openness (``openm``/``closedm``) and
+open/closed side phrases by ``openside``/``closedside`` before n-grams are taken, so
+"openm trails closedm" generalises across model names. Words in a negator's scope
+get a ``not_`` prefix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..claims.patterns import claim_patterns
+from ..qualifiers.stance.component import Side, stance_votes
+from ..qualifiers.stance.patterns import stance_patterns
+
+_TOKEN_RE = re.compile(r"[a-z][a-z0-9'’-]*|\d+(?:\.\d+)?%?|[;:,.!?]")
+_NEG_RE = re.compile(r"^(?:not|no|never|nor|without|cannot|hardly|.*n['’]t)$")
+_BREAK = {";", ":", ",", ".", "!", "?", "but", "however", "yet", "while", "although"}
+NEG_SCOPE = 4
+
+
+def _placeholder_text(text: str, sides: list[Side]) -> str:
+    """The claim with model mentions and open/closed side phrases replaced by tags."""
+    p = stance_patterns()
+    spans: list[tuple[int, int, str]] = [(s.start, s.end, f" {s.side}m ") for s in sides]
+    for rx, tag in ((p.open_side, " openside "), (p.closed_side, " closedside ")):
+        for m in rx.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e, _ in spans):
+                spans.append((m.start(), m.end(), tag))
+    out: list[str] = []
+    pos = 0
+    for s, e, tag in sorted(spans):
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(tag)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out).lower()
+
+
+def _tokens(text: str) -> list[str]:
+    toks: list[str] = []
+    scope = 0
+    for t in _TOKEN_RE.findall(text):
+        t = t.replace("’", "'")
+        if t[0].isdigit():
+            t = "<pct>" if t.endswith("%") else "<num>"
+        if t in _BREAK:
+            scope = 0
+            if t not in {";", ":", ",", ".", "!", "?"}:
+                toks.append(t)
+            continue
+        if _NEG_RE.match(t):
+            scope = NEG_SCOPE
+            toks.append("<neg>")
+            continue
+        toks.append(f"not_{t}" if scope else t)
+        scope = max(0, scope - 1)
+    return toks
+
+
+def ngrams(toks: list[str]) -> dict[str, float]:
+    feats: dict[str, float] = {}
+    for t in toks:
+        feats[f"w={t}"] = 1.0
+    for a, b in zip(toks, toks[1:], strict=False):
+        feats[f"b={a}_{b}"] = 1.0
+    return feats
+
+
+def stance_features(text: str, sides: list[Side],
+                    figures: list[tuple[int, str, str | None]],
+                    context: list[float] | None = None) -> dict[str, float]:
+    """Rule votes + side-tagged n-grams of one claim.
+
+    ``context`` holds the rule scores of the document's other claims: a document's
+    leaning (a release note vs a post-mortem) decides many otherwise bare sentences.
+    """
+    votes = stance_votes(text, sides, stance_patterns(), figures)
+    feats = ngrams(_tokens(_placeholder_text(text, sides)))
+    if context:
+        conv = sum(s > 0.25 for s in context) / len(context)
+        div = sum(s < -0.25 for s in context) / len(context)
+        feats["ctx_conv"] = conv
+        feats["ctx_div"] = div
+        feats["ctx_lean"] = conv - div
+    for k, v in votes.items():
+        if k != "score" and v:
+            feats[f"rule_{k}"] = min(v, 3.0)
+    score = votes["score"]
+    feats["rule_score"] = max(-3.0, min(3.0, score))
+    feats["rule=" + ("conv" if score > 0.25 else "div" if score < -0.25 else "neut")] = 1.0
+    opens = sum(s.side == "open" for s in sides)
+    closeds = sum(s.side == "closed" for s in sides)
+    if opens and closeds:
+        feats["sides=both"] = 1.0
+    elif opens:
+        feats["sides=open"] = 1.0
+    elif closeds:
+        feats["sides=closed"] = 1.0
+    for _, kind, unit in figures:
+        feats[f"fig={kind}"] = 1.0
+        if unit:
+            feats[f"figunit={unit}"] = 1.0
+    return feats
+
+
+def dimension_features(text: str, bench_dims: list[str]) -> dict[str, float]:
+    """Keyword hits per dimension (the rules), benchmark dimensions, and n-grams."""
+    p = claim_patterns()
+    feats = ngrams(_tokens(text.lower()))
+    for name, rx in p.dimensions:
+        n = len(rx.findall(text))
+        if n:
+            feats[f"kw={name}"] = min(float(n), 2.0)
+    for d in bench_dims:
+        feats[f"bench={d}"] = 1.0
+    return feats

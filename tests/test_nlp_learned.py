@@ -1,0 +1,82 @@
+"""Learned stance model, its rule guard, and the claim/dimension rules added with it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extractors.nlp import Extractor
+from extractors.nlp.learned.features import stance_features
+from extractors.nlp.learned.linear import LinearModel, load_model, model_from_json
+from extractors.nlp.qualifiers.stance.component import Side, stance_votes
+from extractors.nlp.version import SEMVER
+from models.records import Claim
+
+FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
+
+
+@cache
+def extractor() -> Extractor:
+    return Extractor(registry_dir=FIXTURE)
+
+
+def claims(text: str) -> list[Claim]:
+    return list(extractor().extract(text).claims)
+
+
+def test_linear_model_round_trip_and_softmax() -> None:
+    m = LinearModel("multiclass", ("a", "b"), (0.0, 0.0), {"x": (2.0, -2.0)})
+    again = model_from_json(m.to_json())
+    p = again.probabilities({"x": 1.0, "unknown": 5.0})
+    assert abs(sum(p) - 1.0) < 1e-9 and p[0] > 0.95
+
+
+def test_shipped_stance_model_has_the_three_labels() -> None:
+    m = load_model("stance")
+    assert m is not None
+    assert set(m.labels) == {"convergence", "divergence", "neutral"}
+
+
+def test_side_tags_replace_model_names() -> None:
+    text = "Kimi K3 trails GPT-5.6 by 4 points."
+    feats = stance_features(text, [Side(0, 7, "open"), Side(15, 22, "closed")], [])
+    assert "w=openm" in feats and "w=closedm" in feats
+    assert not any("kimi" in k for k in feats)
+
+
+def test_sentiment_votes_follow_the_side() -> None:
+    closed_strong = stance_votes("Closed models remain stronger at the top.", [])
+    open_strong = stance_votes("Open models remain stronger at the top.", [])
+    assert closed_strong["score"] < 0 < open_strong["score"]
+
+
+def test_no_evidence_stays_neutral() -> None:
+    got = claims("The report was published by the lab in Paris last spring for its investors.")
+    assert [c.stance for c in got] == ["neutral"]
+
+
+@pytest.mark.parametrize("text", [
+    "| Benchmark | Qwen3.5 | GPT-5.4 | Gemini 3.1 Pro |",
+    "Open models close the gap on coding benchmarks in 2026",
+])
+def test_table_rows_and_unpunctuated_titles_are_not_claims(text: str) -> None:
+    assert claims(text) == []
+
+
+def test_short_evaluative_sentence_is_a_claim() -> None:
+    got = claims("The price per token is subsidised.")
+    assert len(got) == 1 and got[0].dimensions == ("cost",)
+
+
+def test_bare_claim_takes_the_document_dimension() -> None:
+    text = ("Open models now cost a tenth of closed APIs per token. "
+            "Prices for open weights fell again this quarter. "
+            "That shortfall in margins will persist for years.")
+    dims = [c.dimensions for c in claims(text)]
+    assert dims == [("cost",), ("cost",), ("cost",)]
+
+
+def test_semver_bumped() -> None:
+    assert tuple(int(x) for x in SEMVER.split(".")) >= (0, 4, 0)

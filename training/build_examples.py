@@ -1,0 +1,72 @@
+"""Turn gold claims (dev + seeds only) into training examples for the learned parts.
+
+Each example is one gold claim with what the rule components see at run time:
+its text, the model mentions in it (with openness, offsets relative to the claim),
+its benchmarks and figures. Run:
+
+    .venv/bin/python training/build_examples.py data/gold/dev:data/gold/dev \
+        data/gold/seeds:/work/shared/seeds > training/examples.jsonl
+
+The test split must never be passed here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from extractors.nlp import get_extractor
+from extractors.nlp.qualifiers.stance.component import Side, stance_votes
+from models.records import Claim, Extraction
+
+
+def _rule_score(c: Claim, res: Extraction) -> float:
+    sides = [Side(m.start - c.start, m.end - c.start, m.openness) for m in res.models
+             if c.start <= m.start < c.end and m.openness in ("open", "closed")]
+    figs = [(f.start - c.start, f.kind, f.unit) for f in res.figures
+            if c.start <= f.start < c.end]
+    return stance_votes(c.text, sides, None, figs)["score"]
+
+
+def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
+    """Gold claims of one folder, with the extractor's mentions inside each claim."""
+    if "test" in gold_dir.parts:
+        raise SystemExit("refusing to build training examples from a test split")
+    ex = get_extractor()
+    out: list[dict[str, object]] = []
+    for gp in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gp.read_text(encoding="utf-8"))
+        text = (docs_dir / gold["doc"]).read_text(encoding="utf-8")
+        res = ex.extract(text)
+        claim_scores = [(c.start, c.end, _rule_score(c, res)) for c in res.claims]
+        for c in gold["claims"]:
+            a = text.find(c["text"])
+            if a < 0:
+                continue
+            b = a + len(c["text"])
+            out.append({
+                "doc": f"{gold_dir.name}/{gold['doc']}",
+                "text": c["text"],
+                "stance": c["stance"],
+                "dimensions": c["dimensions"],
+                "hedged": c["hedged"],
+                "models": [[m.start - a, m.end - a, m.openness] for m in res.models
+                           if a <= m.start < b],
+                "benchmarks": [m.canonical for m in res.benchmarks if a <= m.start < b],
+                "figures": [[f.start - a, f.kind, f.unit] for f in res.figures
+                            if a <= f.start < b],
+                "context": [sc for s, e, sc in claim_scores if e <= a or s >= b],
+            })
+    return out
+
+
+def main(argv: list[str]) -> None:
+    for arg in argv:
+        g, _, d = arg.partition(":")
+        for e in examples(Path(g), Path(d or g)):
+            print(json.dumps(e, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,207 @@
+"""Train the stance and dimension classifiers (numpy logistic regression) and
+cross-validate them against the rules, grouped by document.
+
+    .venv/bin/python training/build_examples.py data/gold/dev:data/gold/dev \
+        data/gold/seeds:/work/shared/seeds > training/examples.jsonl
+    .venv/bin/python training/train_linear.py training/examples.jsonl --cv      # compare
+    .venv/bin/python training/train_linear.py training/examples.jsonl --write   # ship
+
+--write stores extractors/nlp/models/stance.json (the dimension classifier is only
+cross-validated: it loses to the keyword rules). Only dev and seed gold
+may ever be in the examples file; the test split is for reporting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extractors.nlp.learned.features import dimension_features, stance_features
+from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
+from extractors.nlp.qualifiers.stance.component import Side
+from extractors.nlp.registry import load_registry
+from models.taxonomy import DIMENSIONS
+
+STANCES = ("convergence", "divergence", "neutral")
+
+
+def stance_feats(e: dict[str, Any]) -> dict[str, float]:
+    sides = [Side(a, b, o) for a, b, o in e["models"] if o in ("open", "closed")]
+    figs = [(a, k, u) for a, k, u in e["figures"]]
+    return stance_features(e["text"], sides, figs, e.get("context"))
+
+
+def dim_feats(e: dict[str, Any], bench_dim: dict[str, str]) -> dict[str, float]:
+    dims = [bench_dim[b] for b in e["benchmarks"] if b in bench_dim]
+    return dimension_features(e["text"], dims)
+
+
+def has_evidence(f: dict[str, float]) -> bool:
+    """The run-time guard: without any cue, side or figure the claim stays neutral."""
+    return any(k.startswith(("rule_fixed", "rule_dir", "rule_fig", "rule_sent", "sides=",
+                             "w=openside", "w=closedside")) for k in f)
+
+
+def vocab(rows: list[dict[str, float]], min_df: int) -> list[str]:
+    df: Counter[str] = Counter()
+    for r in rows:
+        df.update(r.keys())
+    return sorted(f for f, n in df.items() if n >= min_df or not f.startswith(("w=", "b=")))
+
+
+def matrix(rows: list[dict[str, float]], voc: list[str]) -> np.ndarray:
+    idx = {f: i for i, f in enumerate(voc)}
+    x = np.zeros((len(rows), len(voc)))
+    for i, r in enumerate(rows):
+        for f, v in r.items():
+            j = idx.get(f)
+            if j is not None:
+                x[i, j] = v
+    return x
+
+
+def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
+        lr: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2."""
+    n, d = x.shape
+    k = y.shape[1]
+    w = np.zeros((d, k))
+    b = np.zeros(k)
+    mw = np.zeros_like(w)
+    vw = np.zeros_like(w)
+    mb = np.zeros_like(b)
+    vb = np.zeros_like(b)
+    for t in range(1, epochs + 1):
+        s = x @ w + b
+        if multilabel:
+            p = 1 / (1 + np.exp(-np.clip(s, -30, 30)))
+        else:
+            s = s - s.max(axis=1, keepdims=True)
+            p = np.exp(s)
+            p /= p.sum(axis=1, keepdims=True)
+        g = (p - y) / n
+        gw = x.T @ g + l2 * w
+        gb = g.sum(axis=0)
+        for prm, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            prm -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w, b
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    f = []
+    for c in STANCES:
+        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
+        if tp + fp + fn:
+            f.append(2 * tp / (2 * tp + fp + fn))
+    return sum(f) / len(f)
+
+
+def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) -> list[str]:
+    order = np.argsort(-p)
+    out = [labels[i] for i in order[:cap] if p[i] >= thr]
+    return out or [labels[order[0]]]
+
+
+def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
+    tp = sum(len(set(g) & set(p)) for g, p in zip(gold, pred, strict=True))
+    no = sum(len(p) for p in pred)
+    ng = sum(len(g) for g in gold)
+    pr, rc = tp / no, tp / ng
+    return pr, rc, 2 * pr * rc / (pr + rc)
+
+
+def folds(docs: list[str], k: int, seed: int) -> list[set[str]]:
+    uniq = sorted(set(docs))
+    random.Random(seed).shuffle(uniq)
+    return [set(uniq[i::k]) for i in range(k)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("examples")
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--l2", type=float, default=0.01)
+    ap.add_argument("--dl2", type=float, default=0.01)
+    ap.add_argument("--min-df", type=int, default=2)
+    ap.add_argument("--thr", type=float, default=0.4)
+    ap.add_argument("--cap", type=int, default=3)
+    ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
+    ap.add_argument("--drop", default="b=", help="comma-separated feature prefixes to leave out")
+    a = ap.parse_args()
+    ex = [json.loads(line) for line in Path(a.examples).read_text().splitlines() if line]
+    reg = load_registry(None)
+    bench_dim = {b.id: b.dimension for b in reg.benchmarks if b.dimension}
+    drop = tuple(x for x in a.drop.split(",") if x)
+    sf = [{k: v for k, v in stance_feats(e).items() if not (drop and k.startswith(drop))}
+          for e in ex]
+    df_ = [dim_feats(e, bench_dim) for e in ex]
+    ys = np.array([[e["stance"] == c for c in STANCES] for e in ex], dtype=float)
+    yd = np.array([[d in e["dimensions"] for d in DIMENSIONS] for e in ex], dtype=float)
+    docs = [e["doc"] for e in ex]
+    if a.cv:
+        res: dict[str, list[Any]] = {"gold": [], "rule": [], "lr": [], "dg": [], "dr": [],
+                                     "dl": []}
+        for seed in (0, 1, 2):
+            for held in folds(docs, 5, seed):
+                tr = [i for i, d in enumerate(docs) if d not in held]
+                te = [i for i, d in enumerate(docs) if d in held and d.startswith(a.only)]
+                voc = vocab([sf[i] for i in tr], a.min_df)
+                w, b = fit(matrix([sf[i] for i in tr], voc), ys[tr], False, a.l2)
+                p = matrix([sf[i] for i in te], voc) @ w + b
+                for j, i in enumerate(te):
+                    res["gold"].append(ex[i]["stance"])
+                    res["lr"].append(STANCES[int(np.argmax(p[j]))] if has_evidence(sf[i])
+                                     else "neutral")
+                    r = sf[i]
+                    res["rule"].append("convergence" if r.get("rule=conv") else
+                                       "divergence" if r.get("rule=div") else "neutral")
+                vocd = vocab([df_[i] for i in tr], a.min_df)
+                w, b = fit(matrix([df_[i] for i in tr], vocd), yd[tr], True, a.dl2)
+                pd = 1 / (1 + np.exp(-(matrix([df_[i] for i in te], vocd) @ w + b)))
+                for j, i in enumerate(te):
+                    res["dg"].append(ex[i]["dimensions"])
+                    res["dl"].append(decode_dims(pd[j], DIMENSIONS, a.thr, a.cap))
+                    kws = [k[3:] for k in df_[i] if k.startswith(("kw=", "bench="))]
+                    kws = [k.split("=")[-1] for k in kws]
+                    res["dr"].append(list(dict.fromkeys(kws)) or ["overall"])
+        g = res["gold"]
+        for name in ("rule", "lr"):
+            acc = sum(x == y for x, y in zip(g, res[name], strict=True)) / len(g)
+            print(f"stance {name}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}")
+        for name in ("dr", "dl"):
+            pr, rc, f1 = dim_f1(res["dg"], res[name])
+            print(f"dims {name}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
+    if a.write:
+        MODELS_DIR.mkdir(parents=True, exist_ok=True)
+        voc = vocab(sf, a.min_df)
+        w, b = fit(matrix(sf, voc), ys, False, a.l2)
+        _save("stance", "multiclass", STANCES, voc, w, b, 0.5)
+        # the dimension classifier lost to the keyword rules in cross-validation
+        # (see README), so only the stance model is shipped
+
+
+def _save(name: str, kind: str, labels: tuple[str, ...], voc: list[str], w: np.ndarray,
+          b: np.ndarray, thr: float) -> None:
+    keep = {f: tuple(float(x) for x in w[i]) for i, f in enumerate(voc)
+            if np.abs(w[i]).max() >= 1e-3}
+    m = LinearModel(kind, labels, tuple(float(x) for x in b), keep, thr)
+    path = MODELS_DIR / f"{name}.json"
+    path.write_text(json.dumps(m.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({len(keep)} features)")
+
+
+if __name__ == "__main__":
+    main()
