@@ -100,7 +100,13 @@ def test_changed_content_becomes_revision(db_url: str) -> None:
     with Session(engine) as s:
         doc = s.execute(select(Document)).scalar_one()
         assert doc.revision == 2 and "77.1%" in doc.text
-        assert s.execute(select(func.count()).select_from(ClaimTable)).scalar() == 2
+        live = select(func.count()).select_from(ClaimTable).where(
+            ClaimTable.superseded_at.is_(None))
+        assert s.execute(live).scalar() == 2
+        # The claim the edit removed is kept, marked superseded.
+        gone = s.execute(select(ClaimTable).where(ClaimTable.superseded_at.is_not(None))
+                         ).scalars().all()
+        assert [c.text for c in gone] == ["Kimi K2.5 scores 76.8% on SWE-bench Verified."]
 
 
 def test_claim_filters(db_url: str) -> None:
