@@ -15,13 +15,15 @@ from storage.queries import documents_to_reprocess
 
 @task(name="reprocess-batch", cache_policy=NO_CACHE)
 def reprocess_batch(batch: list[tuple[int, str]], database_url: str | None) -> dict[str, int]:
+    from extractors.dedup import fingerprint
     from extractors.nlp import get_extractor
 
     engine = get_engine(database_url)
     extractor = get_extractor()
     counts = {"documents": 0, "claims": 0, "figures": 0, "forecasts": 0, "failures": 0}
-    for (doc_id, _), ex in zip(batch, extractor.extract_many([t for _, t in batch]), strict=True):
-        out = load.replace_extraction(engine, doc_id, ex)
+    for (doc_id, text), ex in zip(batch, extractor.extract_many([t for _, t in batch]),
+                                  strict=True):
+        out = load.replace_extraction(engine, doc_id, ex, fingerprint(text, ex))
         counts["documents"] += out.status == "updated"
         counts["claims"] += out.claims
         counts["figures"] += out.figures

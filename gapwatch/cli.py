@@ -174,6 +174,8 @@ def claims(
     since: Annotated[str | None, typer.Option(help="published on or after (ISO)")] = None,
     until: Annotated[str | None, typer.Option(help="published before (ISO)")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    clusters: Annotated[bool, typer.Option(
+        "--clusters", help="one row per repeated claim (cluster), not every copy")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
     database_url: DbUrl = None,
 ) -> None:
@@ -192,7 +194,7 @@ def claims(
         _fail("--format must be table, json or csv")
     f = ClaimFilter(dimension=dimension, stance=stance, model=model, openness=openness,
                     source=source, since=_parse_when(since, "since"),
-                    until=_parse_when(until, "until"))
+                    until=_parse_when(until, "until"), distinct=clusters)
     rows = list_claims(get_engine(database_url), f, limit=limit)
     if fmt == "json":
         for r in rows:

@@ -94,5 +94,13 @@ def test_claims_formats_after_ingest(tmp_path: Path) -> None:
     assert table and all("coding" in r["dimensions"].split(";") for r in table)
     as_table = gapwatch("claims", "--database-url", db, "--limit", "3")
     assert as_table.returncode == 0 and "3 claims" in as_table.stdout
+    every = gapwatch("claims", "--database-url", db, "--format", "json", "--limit", "100000")
+    grouped = gapwatch("claims", "--database-url", db, "--format", "json", "--limit", "100000",
+                       "--clusters")
+    copies = [json.loads(line) for line in every.stdout.splitlines()]
+    clusters = [json.loads(line) for line in grouped.stdout.splitlines()]
+    assert 0 < len(clusters) <= len(copies)
+    assert len({c["cluster_id"] for c in clusters}) == len(clusters)
+    assert sum(c["mentions"] for c in clusters) >= len(clusters)
     health = gapwatch("sources", "--database-url", db)
     assert "The Gap Letter" in health.stdout
