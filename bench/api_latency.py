@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,9 @@ WORDS = ("open", "closed", "gap", "frontier", "benchmark", "weights", "model", "
          "months", "behind", "lead", "parity", "agentic", "coding", "cost", "latency",
          "context", "contamination", "evaluation", "release", "points", "closing", "widening")
 CLAIMS_PER_DOC = 10
+COPY_SHARE = 0.1  # documents that are syndicated copies of an earlier one
+REPEAT_SHARE = 0.05  # claims of original documents that repeat an earlier claim's cluster
+SUPERSEDED_SHARE = 0.02  # claims of original documents a later revision dropped
 
 
 # --- PostgreSQL ----------------------------------------------------------------
@@ -144,12 +148,13 @@ def load(url: str, n_claims: int, seed: int = 7) -> dict[str, Any]:
     engine.dispose()
     sid_list = [source_ids[s] for s in sources]
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
-        # Documents in ingestion order: ids grow with ingested_at, as in production.
+        # Documents in ingestion order: ids grow with ingested_at, as in production. A tenth
+        # are syndicated copies of an earlier document (copy_of), repeating its claims.
         span = (now - start).total_seconds()
-        docs: list[tuple[int, datetime | None, datetime, int]] = []
+        docs: list[tuple[int, datetime | None, datetime, int, int | None]] = []
         with cur.copy("COPY document (id, url, content_hash, kind, source_id, title, author, "
                       "site, text, published_at, ingested_at, updated_at, revision, "
-                      "extractor_version, meta) FROM STDIN") as cp:
+                      "extractor_version, meta, copy_of, similarity) FROM STDIN") as cp:
             for d in range(1, n_docs + 1):
                 ingested = start + timedelta(seconds=span * d / n_docs)
                 published = (None if rng.random() < 0.03
@@ -158,33 +163,102 @@ def load(url: str, n_claims: int, seed: int = 7) -> dict[str, Any]:
                 org = rng.choice(ORGS)
                 first = rng.random() < 0.1
                 host = ORG_DOMAINS[org] if first else f"news{sid}.example.com"
-                docs.append((d, published, ingested, sid))
+                copy_of = (rng.randint(max(1, d - 200), d - 1)
+                           if d > 1 and rng.random() < COPY_SHARE else None)
+                if copy_of is not None and docs[copy_of - 1][4] is not None:
+                    copy_of = docs[copy_of - 1][4]  # copies point at the original
+                docs.append((d, published, ingested, sid, copy_of))
                 cp.write_row((d, f"https://{host}/post/{d}", f"{d:064x}", "article", sid,
                               _sentence(rng, 8), None, None, "x" * 50, published, ingested,
-                              ingested, 1, "bench", "{}"))
+                              ingested, 1, "bench", "{}", copy_of,
+                              None if copy_of is None else 0.8))
         print(f"  documents: {n_docs:,} in {time.monotonic() - t0:.0f}s", flush=True)
         claim_rows: list[tuple[int, int]] = []  # (claim id, doc id) for figures
+        # Per claim: cluster, stance, dimensions (bit mask), superseded_at; clusters are
+        # planned first so that their rows exist before the claims that reference them.
+        cluster_of = array("l")
+        stance_of = array("b")
+        dims_of = array("l")
+        superseded: dict[int, datetime] = {}
+        clusters: list[tuple[int, datetime]] = []  # (first document, first seen)
+        cid = 0
+        for d, _published, ingested, _sid, copy_of in docs:
+            for k in range(CLAIMS_PER_DOC):
+                cid += 1
+                if copy_of is not None:  # the original's k-th claim, repeated
+                    src = (copy_of - 1) * CLAIMS_PER_DOC + k
+                elif cid > 1 and rng.random() < REPEAT_SHARE:  # an earlier claim repeated
+                    src = rng.randrange(max(0, cid - 5000), cid - 1)
+                else:
+                    src = -1
+                if src >= 0:
+                    cluster, stance_i, mask = cluster_of[src], stance_of[src], dims_of[src]
+                else:
+                    clusters.append((d, ingested))
+                    cluster = len(clusters)
+                    stance_i = STANCES.index(rng.choices(STANCES, STANCE_WEIGHTS)[0])
+                    mask = 0
+                    for dim in rng.choices(DIMENSIONS, DIM_WEIGHTS,
+                                           k=rng.choice((1, 1, 2, 2, 3))):
+                        mask |= 1 << DIMENSIONS.index(dim)
+                cluster_of.append(cluster)
+                stance_of.append(stance_i)
+                dims_of.append(mask)
+                if copy_of is None and rng.random() < SUPERSEDED_SHARE:
+                    gone = ingested + timedelta(hours=rng.uniform(1, 24 * 30))
+                    if gone < now:
+                        superseded[cid] = gone
+        with cur.copy("COPY claim_cluster (id, key, text, norm_text, first_document_id, "
+                      "first_seen_at) FROM STDIN") as cp:
+            for i, (d, seen) in enumerate(clusters, 1):
+                cp.write_row((i, f"k{i}", "c", "c", d, seen))
         with cur.copy("COPY claim (id, document_id, source_id, text, start, \"end\", stance, "
-                      "hedged, speaker, extractor_version, published_at, ingested_at) "
-                      "FROM STDIN") as cp:
+                      "hedged, speaker, extractor_version, published_at, ingested_at, "
+                      "cluster_id, text_key, superseded_at) FROM STDIN") as cp:
             cid = 0
-            for d, published, ingested, sid in docs:
+            for d, published, ingested, sid, _copy_of in docs:
                 pos = 0
                 for _ in range(CLAIMS_PER_DOC):
                     cid += 1
                     text = _sentence(rng)
-                    stance = rng.choices(STANCES, STANCE_WEIGHTS)[0]
-                    cp.write_row((cid, d, sid, text, pos, pos + len(text), stance,
-                                  rng.random() < 0.2, None, "bench", published, ingested))
+                    cp.write_row((cid, d, sid, text, pos, pos + len(text),
+                                  STANCES[stance_of[cid - 1]], rng.random() < 0.2, None,
+                                  "bench", published, ingested, cluster_of[cid - 1],
+                                  f"t:{cid}", superseded.get(cid)))
                     pos += len(text) + 1
                     if rng.random() < 0.3:
                         claim_rows.append((cid, d))
-        print(f"  claims: {cid:,} in {time.monotonic() - t0:.0f}s", flush=True)
-        with cur.copy("COPY claim_dimension (claim_id, dimension) FROM STDIN") as cp:
+        print(f"  claims: {cid:,} ({len(clusters):,} clusters) in "
+              f"{time.monotonic() - t0:.0f}s", flush=True)
+        with cur.copy("COPY claim_dimension (claim_id, dimension, stance, published_day, "
+                      "ingested_day, ingested_at, superseded_at, opens_at, is_copy) "
+                      "FROM STDIN") as cp:
+            # opens_at by the rule of storage.dedup.opening_times; claims come in
+            # (ingested_at, id) order, so one pass with a state per (cluster, dimension)
+            # suffices: (an earlier original still live, latest supersession so far).
+            state: dict[tuple[int, int], tuple[bool, datetime | None]] = {}
             for c in range(1, cid + 1):
-                dims = set(rng.choices(DIMENSIONS, DIM_WEIGHTS, k=rng.choice((1, 1, 2, 2, 3))))
-                for dim in dims:
-                    cp.write_row((c, dim))
+                d, published, ingested, _sid, copy_of = docs[(c - 1) // CLAIMS_PER_DOC]
+                gone = superseded.get(c)
+                mask = dims_of[c - 1]
+                for j, dim in enumerate(DIMENSIONS):
+                    if not mask >> j & 1:
+                        continue
+                    opens = None
+                    if copy_of is None:
+                        key = (cluster_of[c - 1], j)
+                        blocked, barrier = state.get(key, (False, None))
+                        if not blocked:
+                            opens = max(ingested, barrier) if barrier else ingested
+                            if gone is not None and opens >= gone:
+                                opens = None
+                        state[key] = (blocked or gone is None,
+                                      barrier if gone is None
+                                      else max(gone, barrier) if barrier else gone)
+                    cp.write_row((c, dim, STANCES[stance_of[c - 1]],
+                                  published.astimezone(UTC).date() if published else None,
+                                  ingested.astimezone(UTC).date(), ingested, gone, opens,
+                                  copy_of is not None))
         with cur.copy("COPY claim_model (claim_id, model_id) FROM STDIN") as cp:
             for c in range(1, cid + 1):
                 if rng.random() < 0.4:
@@ -222,28 +296,22 @@ def load(url: str, n_claims: int, seed: int = 7) -> dict[str, Any]:
                       "proposition, sentence, start, \"end\", extractor_version, published_at, "
                       "ingested_at) FROM STDIN") as cp:
             for i in range(1, 5001):
-                d, published, ingested, _ = docs[rng.randrange(len(docs))]
+                d, published, ingested, _, _ = docs[rng.randrange(len(docs))]
                 cp.write_row((i, d, "Forecaster", round(rng.random(), 2), rng.random() < 0.3,
                               "open parity by 2027", "A forecast sentence.", i, i + 4, "bench",
                               published, ingested))
-        for table in ("document", "claim", "figure", "forecast"):
+        for table in ("document", "claim", "claim_cluster", "figure", "forecast"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT max(id) FROM {table}))")
         conn.commit()
         print(f"  figures: {n_figs:,}; loaded in {time.monotonic() - t0:.0f}s", flush=True)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for stmt in EXTRA_INDEXES:
-            conn.execute(stmt)
+        # Fresh statistics, and a visibility map so the covering indexes are read
+        # index-only (autovacuum would get there later).
         conn.execute("VACUUM ANALYZE")
     print(f"  indexed and analyzed in {time.monotonic() - t0:.0f}s", flush=True)
     return {"models": model_ids, "org_of": org_of, "pairs": pairs, "sources": sources,
             "now": now, "start": start}
-
-
-# Indexes the API needs beyond migration 0001 (asked of the lead as a migration).
-EXTRA_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_figure_claim_id ON figure (claim_id)",
-)
 
 
 # --- requests ------------------------------------------------------------------

@@ -170,6 +170,7 @@ def load_copy(url: str, n_claims: int, per_doc: int = 100, seed: int = SEED) -> 
         count = conn.execute("SELECT count(*) FROM claim").fetchone()[0]
         # What any bulk load ends with (autovacuum would, a minute later): without fresh
         # statistics the planner walks claim_pkey for every text_key lookup.
+        conn.commit()
         conn.autocommit = True
         analyze_secs, _ = timed(lambda: conn.execute("ANALYZE"))
     return {"analyze_seconds": analyze_secs, "documents": n_docs, "document_seconds": doc_secs,

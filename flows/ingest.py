@@ -52,8 +52,8 @@ def fetch_task(cands: Sequence[Candidate], config: Config) -> tuple[list[Documen
 
 
 @task(name="extract-documents", cache_policy=NO_CACHE)
-def extract_task(docs: Sequence[DocumentInput]) -> BatchResult:
-    return extract_documents(docs)
+def extract_task(docs: Sequence[DocumentInput], processes: int = 0) -> BatchResult:
+    return extract_documents(docs, processes)
 
 
 @task(name="store-documents", cache_policy=NO_CACHE)
@@ -185,6 +185,8 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
     workers), while storing stays in this process, one transaction per document.
     """
     window = max(1, config.settings.pipeline_window)
+    # On Dask the task already runs in a worker process: extract there, no nested pool.
+    processes = 0 if config.settings.dask_address else config.settings.extract_processes
     fetching: deque[tuple[Any, int]] = deque()
     extracting: deque[tuple[Any, int]] = deque()
     pending = list(batches)
@@ -200,7 +202,7 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
             docs, fails = fut.result()
             counts["failures"] += _record(engine, fails, source_ids, run_id)
             if docs:
-                extracting.append((extract_task.submit(docs), size))
+                extracting.append((extract_task.submit(docs, processes), size))
             else:
                 done += size
                 progress.report("documents", done, total)

@@ -6,8 +6,12 @@ wraps them in tasks with retries and batching.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 
 from extractors.errors import ParseError
 from extractors.feeds import parse_feed
@@ -300,23 +304,86 @@ def _with_feed_metadata(doc: DocumentInput, cand: Candidate) -> DocumentInput:
 
 # --- extract -----------------------------------------------------------------
 
-def extract_documents(docs: Sequence[DocumentInput]) -> BatchResult:
-    """Run the extractor over a batch; a document that breaks it becomes a failure."""
+def extract_texts(texts: Sequence[str]) -> list[Extraction | str]:
+    """Extract a batch; a text that breaks the extractor gives its error message instead.
+
+    The whole batch goes through `extract_many` (batched spaCy); only when that
+    fails are the texts retried one by one, so one bad text costs one document.
+    """
     from extractors.nlp import get_extractor
 
     extractor = get_extractor()
-    out = BatchResult()
     try:
-        for doc, ex in zip(docs, extractor.extract_many([d.text for d in docs]), strict=True):
-            out.items.append(Extracted(doc, ex))
-        return out
-    except Exception:  # one bad text must not sink the batch: redo one by one
-        out = BatchResult()
-    for doc in docs:
+        return list(extractor.extract_many(list(texts)))
+    except Exception:  # noqa: BLE001 - fall back to one by one below
+        pass
+    out: list[Extraction | str] = []
+    for text in texts:
         try:
-            out.items.append(Extracted(doc, extractor.extract(doc.text)))
+            out.append(extractor.extract(text))
         except Exception as exc:  # noqa: BLE001 - recorded with its reason
-            out.failures.append(Failure(url=doc.url, stage="extract", kind="extractor_error",
-                                        reason=f"{type(exc).__name__}: {exc}",
-                                        source_name=doc.source_name))
+            out.append(f"{type(exc).__name__}: {exc}")
     return out
+
+
+# The spaCy pipeline is not thread-safe (memory zones free strings another thread may
+# still use), so in-process extraction is serialised; the process pool is the way to
+# run it beside fetching and storing, on another core.
+_LOCAL_LOCK = threading.Lock()
+_POOL: ProcessPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_GUARD = threading.Lock()
+
+
+def _pool(size: int) -> ProcessPoolExecutor:
+    """A long-lived pool of extraction processes (spaCy is loaded once per worker)."""
+    global _POOL, _POOL_SIZE
+    with _POOL_GUARD:
+        if _POOL is None or size != _POOL_SIZE:
+            if _POOL is not None:
+                _POOL.shutdown(wait=False, cancel_futures=True)
+            # spawn, not fork: the flow process runs Prefect and HTTP threads.
+            _POOL = ProcessPoolExecutor(max_workers=size, mp_context=get_context("spawn"),
+                                        initializer=_warm_worker)
+            _POOL_SIZE = size
+        return _POOL
+
+
+def _warm_worker() -> None:
+    from extractors.nlp import get_extractor
+
+    get_extractor()
+
+
+def extract_documents(docs: Sequence[DocumentInput], processes: int = 0) -> BatchResult:
+    """Run the extractor over a batch; a document that breaks it becomes a failure.
+
+    processes=0 extracts in this process (serialised); N>0 in a pool of N worker
+    processes shared by every batch of the run.
+    """
+    texts = [d.text for d in docs]
+    if processes > 0:
+        try:
+            results = _pool(processes).submit(extract_texts, texts).result()
+        except BrokenProcessPool as exc:  # a worker died (OOM, signal): report, go on
+            results = [f"extraction worker died: {exc}"] * len(texts)
+            _reset_pool()
+    else:
+        with _LOCAL_LOCK:
+            results = extract_texts(texts)
+    out = BatchResult()
+    for doc, res in zip(docs, results, strict=True):
+        if isinstance(res, str):
+            out.failures.append(Failure(url=doc.url, stage="extract", kind="extractor_error",
+                                        reason=res, source_name=doc.source_name))
+        else:
+            out.items.append(Extracted(doc, res))
+    return out
+
+
+def _reset_pool() -> None:
+    global _POOL
+    with _POOL_GUARD:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL = None

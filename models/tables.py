@@ -7,13 +7,14 @@ unique keys include it, so reloading the same document adds nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -200,11 +201,40 @@ class DocumentRevision(SQLModel, table=True):
     fetched_at: datetime | None = _ts(nullable=False)
 
 
+# What /signals reads, in index order: the covering indexes let PostgreSQL answer it with an
+# index-only scan over the window, without touching `claim` or `document`.
+_SIGNAL_COLUMNS = ("dimension", "stance", "opens_at", "ingested_at", "superseded_at")
+
+
 class ClaimDimension(SQLModel, table=True):
+    """One row per claim x dimension, carrying copies of the facts /signals counts.
+
+    storage/load.py keeps the copies equal to the claim's (stance, days, ingested_at,
+    superseded_at) and its document's copy status; `opens_at` is when this row became
+    the one that counts its cluster in this dimension (storage/dedup.refresh_openers):
+    the earliest live claim of the cluster, labelled with the dimension, in a document
+    that is not a copy. A cluster thus counts once per dimension at any `as_of`.
+    """
+
     __tablename__ = "claim_dimension"
-    __table_args__ = (Index("ix_claim_dimension_dim", "dimension", "claim_id"),)
+    __table_args__ = (
+        Index("ix_claim_dimension_dim", "dimension", "claim_id"),
+        Index("ix_claim_dimension_published", "published_day", *_SIGNAL_COLUMNS,
+              postgresql_include=["claim_id"]),
+        Index("ix_claim_dimension_ingested", "ingested_day", *_SIGNAL_COLUMNS),
+        # The last claim of each ingest day in a dimension, one index descent per day:
+        # an as_of claims page starts below the largest id ingested by then.
+        Index("ix_claim_dimension_dim_day", "dimension", "ingested_day", "claim_id"),
+    )
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     dimension: str = Field(primary_key=True)
+    stance: str
+    published_day: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    ingested_day: date = Field(sa_column=Column(Date, nullable=False))
+    ingested_at: datetime | None = _ts(nullable=False)
+    superseded_at: datetime | None = _ts()
+    opens_at: datetime | None = _ts()
+    is_copy: bool = False
 
 
 class ClaimModel(SQLModel, table=True):
@@ -229,6 +259,7 @@ class FigureRow(SQLModel, table=True):
         UniqueConstraint("document_id", "start", "end", "model_id", "benchmark_id",
                          "extractor_version", name="uq_figure_span"),
         Index("ix_figure_model_bench", "model_id", "benchmark_id"),
+        Index("ix_figure_claim_id", "claim_id"),  # a claims page loads its figures by claim
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Engine, and_, cast, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlmodel import Session
 
 from models.tables import (
@@ -32,6 +32,7 @@ from models.tables import (
     Model,
     Source,
 )
+from storage import dedup
 from storage.queries import ClaimFilter, ClaimRow, aware, figure_dict, list_claims
 
 
@@ -377,17 +378,6 @@ def figure_conflicts(engine: Engine, as_of: datetime | None = None, limit: int =
 
 # --- signals -------------------------------------------------------------------------
 
-def _day(engine: Engine, col: Any) -> Any:
-    """The UTC calendar day of a timestamp column, as an SQL expression."""
-    if engine.dialect.name == "postgresql":
-        return cast(func.timezone("UTC", col), Date)
-    return func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS...' in UTC
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def period_start(day: date, bucket: str) -> date:
     """Weeks start on Monday (ISO)."""
     return day - timedelta(days=day.weekday()) if bucket == "week" else day
@@ -403,24 +393,13 @@ class SignalWindow:
     date_field: str = "published"  # published | ingested
 
 
-def stance_counts(engine: Engine, w: SignalWindow) -> list[tuple[str, date, str, int]]:
-    """(dimension, period start, stance, count) for claims in the window."""
-    col = Claim.published_at if w.date_field == "published" else Claim.ingested_at
-    day = _day(engine, col).label("day")
-    stmt = (select(ClaimDimension.dimension, day, Claim.stance, func.count())
-            .join(Claim, Claim.id == ClaimDimension.claim_id)
-            .where(col.is_not(None), col >= utc(w.since), col < utc(w.until)))
-    if w.as_of is not None:
-        stmt = stmt.where(Claim.ingested_at <= utc(w.as_of))
-    if w.dimension:
-        stmt = stmt.where(ClaimDimension.dimension == w.dimension)
-    stmt = stmt.group_by(ClaimDimension.dimension, day, Claim.stance)
-    folded: dict[tuple[str, date, str], int] = {}
-    with Session(engine) as s:
-        for dim, d, stance, n in s.execute(stmt).all():
-            key = (dim, period_start(_as_date(d), w.bucket), stance)
-            folded[key] = folded.get(key, 0) + int(n)
-    return [(k[0], k[1], k[2], n) for k, n in sorted(folded.items())]
+def stance_counts(engine: Engine, w: SignalWindow) -> list[tuple[str, date, str, int, int]]:
+    """(dimension, period start, stance, clusters, mentions) in the window.
+
+    Clusters, not copies (storage.dedup.cluster_stance_counts has the rule); mentions
+    are the live claims behind them, copies included.
+    """
+    return dedup.cluster_stance_counts(engine, w)
 
 
 def latest_gap_lag(engine: Engine, w: SignalWindow, limit: int = 200) -> list[dict[str, Any]]:
@@ -444,15 +423,23 @@ def latest_gap_lag(engine: Engine, w: SignalWindow, limit: int = 200) -> list[di
 
 def latest_forecasts(engine: Engine, as_of: datetime | None = None, limit: int = 20,
                      until: datetime | None = None) -> list[dict[str, Any]]:
-    """The forecasts recorded, latest ingested first."""
-    stmt = (select(ForecastRow, Document.url, Document.title)
-            .join(Document, Document.id == ForecastRow.document_id))
+    """The forecasts recorded, latest ingested first.
+
+    The page is picked from `forecast` alone, then joined to its documents: joined first,
+    PostgreSQL would look up the document of every forecast before sorting.
+    """
+    top = select(ForecastRow.id)
     if as_of is not None:
-        stmt = stmt.where(ForecastRow.ingested_at <= utc(as_of))
+        top = top.where(ForecastRow.ingested_at <= utc(as_of))
     if until is not None:
-        stmt = stmt.where(or_(ForecastRow.published_at.is_(None),
-                              ForecastRow.published_at < utc(until)))
-    stmt = stmt.order_by(ForecastRow.ingested_at.desc(), ForecastRow.id.desc()).limit(limit)
+        top = top.where(or_(ForecastRow.published_at.is_(None),
+                            ForecastRow.published_at < utc(until)))
+    page = (top.order_by(ForecastRow.ingested_at.desc(), ForecastRow.id.desc())
+            .limit(limit).subquery())
+    order = (ForecastRow.ingested_at.desc(), ForecastRow.id.desc())
+    stmt = (select(ForecastRow, Document.url, Document.title)
+            .join(page, page.c.id == ForecastRow.id)
+            .join(Document, Document.id == ForecastRow.document_id).order_by(*order))
     with Session(engine) as s:
         return [_forecast_dict(f, url, title) for f, url, title in s.execute(stmt).all()]
 

@@ -13,18 +13,27 @@ Counting rule, used by the summary and offered to the API: a *cluster* is one
 piece of evidence; it counts when at least one live claim of it stands in a
 document that is not a copy. Its *mentions* are all its live claims, copies
 included; copies = mentions - clusters.
+
+Over time (/signals), a cluster counts once per dimension, in the period of its
+*opening* claim: the earliest (by ingested_at, then id) live claim of the cluster
+labelled with that dimension and standing in a document that is not a copy. Which
+claim opens changes only when the opener is superseded or deleted, so each
+claim_dimension row stores `opens_at`, the time from which it opens (NULL: never,
+while an earlier original claim is still live); the row counts at `as_of` when
+opens_at <= as_of and it is still live then. refresh_openers re-derives these
+whenever a cluster's claims change. A claim without a cluster is its own.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import Date, Engine, case, cast, delete, func, or_, select
+from sqlalchemy import Engine, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -293,47 +302,166 @@ def cluster_grid(s: Session, as_of: datetime | None = None) -> dict[str, dict[st
     return grid
 
 
-def _day(engine: Engine, col: Any) -> Any:
-    if engine.dialect.name == "postgresql":
-        return cast(func.timezone("UTC", col), Date)
-    return func.substr(col, 1, 10)
+def _utc(ts: datetime) -> datetime:
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, int, int]]:
-    """(dimension, period start, stance, clusters, mentions) for /signals.
+def _chunks(values: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), n):
+        yield values[i:i + n]
 
-    `w` is a storage.analytics.SignalWindow (bucket, since, until, as_of,
-    dimension, date_field). A cluster falls in the period of its earliest claim
-    in the window and counts once there; mentions are all its live claims in
-    the window, copies included. Clusters seen only in copies do not count.
+
+def opening_times(rows: Iterable[tuple[int, datetime, datetime | None, bool]],
+                  ) -> dict[int, datetime | None]:
+    """claim id -> opens_at for the rows of one (cluster, dimension).
+
+    Rows are (claim id, ingested_at, superseded_at, in a copy), aware. An original row
+    opens once every original before it (by ingested_at, id) has been superseded; a
+    row never opens while an earlier original is live, nor after its own supersession.
     """
-    col = Claim.published_at if getattr(w, "date_field", "published") == "published" \
-        else Claim.ingested_at
-    day = func.min(_day(engine, col))
-    has_original = func.max(case((Document.copy_of.is_(None), 1), else_=0))
-    stmt = (select(ClaimDimension.dimension, Claim.stance, Claim.cluster_id, day,
-                   func.count(), has_original)
-            .join(Claim, Claim.id == ClaimDimension.claim_id)
-            .join(Document, Document.id == Claim.document_id)
-            .where(col.is_not(None), col >= w.since, col < w.until,
-                   Claim.cluster_id.is_not(None), *live_conditions(w.as_of)))
+    out: dict[int, datetime | None] = {}
+    barrier: datetime | None = None
+    blocked = False
+    for cid, ingested, superseded, copy in sorted(rows, key=lambda r: (r[1], r[0])):
+        if copy:
+            out[cid] = None
+            continue
+        opens = None if blocked else max(ingested, barrier) if barrier else ingested
+        if opens is not None and superseded is not None and opens >= superseded:
+            opens = None
+        out[cid] = opens
+        if superseded is None:
+            blocked = True
+        else:
+            barrier = superseded if barrier is None else max(barrier, superseded)
+    return out
+
+
+def refresh_openers(s: Session, claim_ids: Iterable[int],
+                    cluster_ids: Iterable[int] = ()) -> int:
+    """Re-derive claim_dimension.opens_at for the clusters of these claims (and these
+    clusters); returns the rows changed. Call after a document's claims were written.
+
+    On PostgreSQL the clusters are locked first (FOR NO KEY UPDATE, in id order), so two
+    writers adding claims to one cluster derive its openers one after the other, each
+    seeing the other's committed claims.
+    """
+    ids = sorted(set(claim_ids))
+    clusters: set[int] = {int(c) for c in cluster_ids}
+    singles: list[int] = []
+    for chunk in _chunks(ids):
+        for cid, cluster in s.execute(select(Claim.id, Claim.cluster_id)
+                                      .where(Claim.id.in_(chunk))).all():
+            if cluster is None:
+                singles.append(int(cid))
+            else:
+                clusters.add(int(cluster))
+    ordered = sorted(clusters)
+    if s.get_bind().dialect.name == "postgresql":
+        for chunk in _chunks(ordered):
+            s.execute(select(ClaimCluster.id).where(ClaimCluster.id.in_(chunk))
+                      .order_by(ClaimCluster.id).with_for_update(key_share=True)).all()
+    cd = ClaimDimension
+    base = (select(cd.claim_id, cd.dimension, Claim.cluster_id, cd.ingested_at,
+                   cd.superseded_at, cd.is_copy, cd.opens_at)
+            .join(Claim, Claim.id == cd.claim_id))
+    rows: list[Any] = []
+    for chunk in _chunks(ordered):
+        rows += s.execute(base.where(Claim.cluster_id.in_(chunk))).all()
+    for chunk in _chunks(singles):
+        rows += s.execute(base.where(cd.claim_id.in_(chunk), Claim.cluster_id.is_(None))).all()
+    groups: dict[tuple[int, str], list[Any]] = {}
+    for r in rows:
+        key = r.cluster_id if r.cluster_id is not None else -r.claim_id
+        groups.setdefault((key, r.dimension), []).append(r)
+    changes: list[dict[str, Any]] = []
+    for members in groups.values():
+        opens = opening_times((r.claim_id, _utc(r.ingested_at),
+                               _utc(r.superseded_at) if r.superseded_at else None,
+                               bool(r.is_copy)) for r in members)
+        for r in members:
+            want = opens[r.claim_id]
+            have = _utc(r.opens_at) if r.opens_at else None
+            if want != have:
+                changes.append({"cid": r.claim_id, "dim": r.dimension, "opens": want})
+    if changes:
+        t = cd.__table__
+        s.execute(t.update().where(t.c.claim_id == bindparam("cid"),
+                                   t.c.dimension == bindparam("dim"))
+                  .values(opens_at=bindparam("opens")), changes)
+    return len(changes)
+
+
+def signal_live(as_of: datetime | None) -> list[Any]:
+    """claim_dimension rows whose claim held at as_of (now: not superseded)."""
+    cd = ClaimDimension
+    if as_of is None:
+        return [cd.superseded_at.is_(None)]
+    as_of = _utc(as_of)
+    return [cd.ingested_at <= as_of, or_(cd.superseded_at.is_(None), cd.superseded_at > as_of)]
+
+
+def _day_range(day: Any, stamp: Any, since: datetime, until: datetime) -> list[Any]:
+    """`since <= stamp < until` on the day column (indexed), exact at partial days.
+
+    Whole days need only the day column; a bound inside a day adds the timestamp
+    condition for the rows of that day alone.
+    """
+    since, until = _utc(since), _utc(until)
+    first, last = since.date(), until.date()
+    midnight = since == datetime.combine(first, datetime.min.time(), UTC)
+    cond: list[Any] = [day >= first]
+    until_midnight = until == datetime.combine(last, datetime.min.time(), UTC)
+    cond.append(day < last if until_midnight else day <= last)
+    edges = []
+    if not midnight:
+        edges.append(and_(day == first, stamp() < since))
+    if not until_midnight:
+        edges.append(and_(day == last, stamp() >= until))
+    if edges:
+        cond.append(~or_(*edges))
+    return cond
+
+
+def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, int, int]]:
+    """(dimension, period start, stance, clusters, mentions) for /signals and the summary.
+
+    `w` is a storage.analytics.SignalWindow (bucket, since, until, as_of, dimension,
+    date_field). Clusters: the clusters whose opening claim (see the module doc) falls
+    in the period, as it stood at as_of. Mentions: every live claim in the period,
+    copies and repeats of earlier clusters included; mentions - clusters are the copies
+    behind them. One grouped query over claim_dimension alone (an index-only scan on
+    PostgreSQL); weeks (from Monday) are folded here.
+    """
+    cd = ClaimDimension
+    published = getattr(w, "date_field", "published") == "published"
+    day = cd.published_day if published else cd.ingested_day
+
+    def stamp() -> Any:
+        if published:
+            return (select(Claim.published_at).where(Claim.id == cd.claim_id)
+                    .scalar_subquery())
+        return cd.ingested_at
+
+    clusters = (func.count(cd.opens_at) if w.as_of is None
+                else func.count().filter(cd.opens_at <= _utc(w.as_of)))
+    stmt = (select(day, cd.dimension, cd.stance, clusters, func.count())
+            .where(*_day_range(day, stamp, w.since, w.until), *signal_live(w.as_of)))
     if w.dimension:
-        stmt = stmt.where(ClaimDimension.dimension == w.dimension)
-    stmt = stmt.group_by(ClaimDimension.dimension, Claim.stance, Claim.cluster_id)
+        stmt = stmt.where(cd.dimension == w.dimension)
+    stmt = stmt.group_by(day, cd.dimension, cd.stance)
     folded: dict[tuple[str, date, str], list[int]] = {}
     with Session(engine) as s:
-        for dim, stance, _cid, first_day, n, original in s.execute(stmt).all():
-            if not original:
-                continue
-            d = _as_date(first_day)
+        for d, dim, stance, n_clusters, n in s.execute(stmt).all():
+            d = _as_date(d)
             if w.bucket == "week":
                 d = d - timedelta(days=d.weekday())
             acc = folded.setdefault((dim, d, stance), [0, 0])
-            acc[0] += 1
+            acc[0] += int(n_clusters or 0)
             acc[1] += int(n)
     return [(k[0], k[1], k[2], v[0], v[1]) for k, v in sorted(folded.items())]
 
@@ -399,4 +527,5 @@ def _iso(ts: datetime | None) -> str | None:
 __all__ = ["ClusterAssigner", "ClusterTotals", "CopyMatch", "candidates",
            "cluster_detail", "cluster_grid", "cluster_mentions", "cluster_stance_counts",
            "cluster_totals", "document_copies", "totals_in", "drop_signature", "find_copy",
-           "index_signature", "live_conditions", "original_document", "plain_key"]
+           "index_signature", "live_conditions", "opening_times", "original_document",
+           "plain_key", "refresh_openers", "signal_live"]

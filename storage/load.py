@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, case, delete, select, update
@@ -256,7 +256,7 @@ def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None
         fetched_at=now))
     if sig is not None:
         dedup.index_signature(s, doc_id, sig)
-    counts = _insert_derived(s, doc_id, doc, ex, source_id, now, fp)
+    counts = _insert_derived(s, doc_id, doc, ex, source_id, now, fp, is_copy=bool(copy_of))
     return StoreOutcome("duplicate" if copy_of else "new", doc_id, *counts,
                         copy_of=copy_of, similarity=similarity)
 
@@ -269,8 +269,11 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
     Claims whose (normalised) sentence is still there are kept (their offsets and
     labels follow the new text, their ingested_at stays); claims that are gone are
     superseded (kept, with superseded_at); new ones are added. Mentions, figures and
-    forecasts describe the current text and are replaced.
+    forecasts describe the current text and are replaced. The signal facts copied into
+    claim_dimension follow, and the clusters touched get their counting rows re-derived.
     """
+    is_copy = s.execute(select(Document.copy_of).where(Document.id == doc_id)).scalar() \
+        is not None
     s.execute(update(Document).where(Document.id == doc_id).values(
         content_hash=doc.content_hash, title=doc.title, author=doc.author, site=doc.site,
         text=doc.text, published_at=doc.published_at, published_raw=doc.published_raw,
@@ -285,12 +288,13 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
         dedup.index_signature(s, doc_id, sig)
     for table in (FigureRow, ForecastRow, Mention):
         s.execute(delete(table).where(table.document_id == doc_id))
-    old = s.execute(select(Claim.id, Claim.text_key, Claim.text)
+    old = s.execute(select(Claim.id, Claim.text_key, Claim.text, Claim.ingested_at)
                     .where(Claim.document_id == doc_id, Claim.superseded_at.is_(None))
                     .order_by(Claim.id)).all()
+    ingested_of = {cid: _aware(ing) or now for cid, _k, _t, ing in old}
     pool: dict[str, list[int]] = {}
     plain: dict[str, list[int]] = {}
-    for cid, key, text in old:
+    for cid, key, text, _ing in old:
         pool.setdefault(key or "", []).append(cid)
         plain.setdefault(dedup.plain_key(text), []).append(cid)
     claims = list({(c.start, c.end): c for c in ex.claims}.values())
@@ -307,9 +311,11 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
             kept.append((ids[0], c))
         else:
             added.append(c)
-    gone = [cid for cid, _k, _t in old if cid not in taken]
+    gone = [cid for cid, _k, _t, _i in old if cid not in taken]
     if gone:
         s.execute(update(Claim).where(Claim.id.in_(gone)).values(superseded_at=now))
+        s.execute(update(ClaimDimension).where(ClaimDimension.claim_id.in_(gone))
+                  .values(superseded_at=now))
     if kept:
         # Two steps so that moving offsets never collides with another live claim's.
         kept_ids = [cid for cid, _c in kept]
@@ -324,11 +330,14 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
                 speaker=c.speaker, extractor_version=ex.extractor_version,
                 published_at=doc.published_at,
                 origin=key.origin if key else None))
-        _insert_links(s, kept_ids, [c for _cid, c in kept])
+        _insert_links(s, kept_ids, [c for _cid, c in kept],
+                      [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy)
+                       for cid, c in kept])
     _ensure_entities(s, ex)
     assigner = dedup.ClusterAssigner(s, doc_id, now)
     new_ids = _insert_claims(s, doc_id, doc, added, ex.extractor_version, source_id, now, fp,
-                             assigner, revision)
+                             assigner, revision, is_copy=is_copy)
+    dedup.refresh_openers(s, [*gone, *(cid for cid, _c in kept), *new_ids])
     spans = [(c.start, c.end, cid) for cid, c in kept]
     spans += [(c.start, c.end, cid) for c, cid in zip(added, new_ids, strict=True)]
     figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
@@ -340,13 +349,19 @@ def _claim_key(fp: dedup.FingerprintLike | None, c: Any) -> dedup.ClaimKeyLike |
     return fp.claims.get((c.start, c.end)) if fp is not None else None
 
 
-def _delete_derived(s: Session, doc_ids: list[int]) -> None:
+def _delete_derived(s: Session, doc_ids: list[int]) -> set[int]:
+    """Delete what was extracted from these documents; returns the clusters their claims
+    were in (whose counting rows must then be re-derived)."""
+    clusters = {int(c) for c in s.execute(
+        select(Claim.cluster_id).where(Claim.document_id.in_(doc_ids),
+                                       Claim.cluster_id.is_not(None)).distinct()).scalars()}
     claim_ids = select(Claim.id).where(Claim.document_id.in_(doc_ids))
     for link in (ClaimDimension, ClaimModel, ClaimBenchmark):
         s.execute(delete(link).where(link.claim_id.in_(claim_ids)))
     for table in (FigureRow, ForecastRow, Mention):
         s.execute(delete(table).where(table.document_id.in_(doc_ids)))
     s.execute(delete(Claim).where(Claim.document_id.in_(doc_ids)))
+    return clusters
 
 
 def _ensure_entities(s: Session, ex: Extraction) -> None:
@@ -378,13 +393,19 @@ def _ensure_entities(s: Session, ex: Extraction) -> None:
 
 def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
                     source_id: int | None, now: datetime,
-                    fp: dedup.FingerprintLike | None = None) -> tuple[int, int, int, int, int]:
-    """(claims, figures, forecasts, clusters_new, claims_repeated) written."""
+                    fp: dedup.FingerprintLike | None = None, *, is_copy: bool = False,
+                    touched_clusters: Iterable[int] = ()) -> tuple[int, int, int, int, int]:
+    """(claims, figures, forecasts, clusters_new, claims_repeated) written.
+
+    `touched_clusters`: clusters that lost claims before this insert (reprocess), whose
+    counting rows are re-derived along with those of the new claims.
+    """
     _ensure_entities(s, ex)
     claims = list({(c.start, c.end): c for c in ex.claims}.values())
     assigner = dedup.ClusterAssigner(s, doc_id, now)
     claim_ids = _insert_claims(s, doc_id, doc, claims, ex.extractor_version, source_id, now,
-                               fp, assigner)
+                               fp, assigner, is_copy=is_copy)
+    dedup.refresh_openers(s, claim_ids, touched_clusters)
     spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
     figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
     return len(claims), figures, forecasts, assigner.created, assigner.joined
@@ -393,8 +414,12 @@ def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
 def _insert_claims(s: Session, doc_id: int, doc: DocumentInput, claims: Sequence[Any],
                    version: str, source_id: int | None, now: datetime,
                    fp: dedup.FingerprintLike | None, assigner: dedup.ClusterAssigner,
-                   revision: int = 1) -> list[int]:
-    """Insert claims with their cluster, keys and links; returns ids in order."""
+                   revision: int = 1, *, is_copy: bool = False) -> list[int]:
+    """Insert claims with their cluster, keys and links; returns ids in order.
+
+    The caller re-derives the clusters' counting rows (dedup.refresh_openers) once all
+    of a document's claims are written.
+    """
     if not claims:
         return []
     rows = []
@@ -411,12 +436,31 @@ def _insert_claims(s: Session, doc_id: int, doc: DocumentInput, claims: Sequence
     result = s.execute(_insert(s, Claim.__table__).returning(
         Claim.__table__.c.id, sort_by_parameter_order=True), rows)
     claim_ids = [r[0] for r in result]
-    _insert_links(s, claim_ids, claims)
+    _insert_links(s, claim_ids, claims,
+                  [_signal_facts(c.stance, doc.published_at, now, is_copy) for c in claims])
     return claim_ids
 
 
-def _insert_links(s: Session, claim_ids: Sequence[int], claims: Sequence[Any]) -> None:
-    dims = [{"claim_id": cid, "dimension": d} for cid, c in zip(claim_ids, claims, strict=True)
+def _utc_day(ts: datetime | None) -> date | None:
+    """The UTC calendar day of a timestamp (naive = UTC, as SQLite returns them)."""
+    if ts is None:
+        return None
+    return (ts.astimezone(UTC) if ts.tzinfo else ts).date()
+
+
+def _signal_facts(stance: str, published_at: datetime | None, ingested_at: datetime,
+                  is_copy: bool) -> dict[str, Any]:
+    """The claim's facts copied onto each of its claim_dimension rows (a live claim;
+    opens_at is derived afterwards by dedup.refresh_openers)."""
+    return {"stance": stance, "published_day": _utc_day(published_at),
+            "ingested_day": _utc_day(ingested_at), "ingested_at": ingested_at,
+            "superseded_at": None, "opens_at": None, "is_copy": is_copy}
+
+
+def _insert_links(s: Session, claim_ids: Sequence[int], claims: Sequence[Any],
+                  facts: Sequence[dict[str, Any]]) -> None:
+    dims = [{"claim_id": cid, "dimension": d, **fact}
+            for cid, c, fact in zip(claim_ids, claims, facts, strict=True)
             for d in dict.fromkeys(c.dimensions)]
     mods = [{"claim_id": cid, "model_id": m} for cid, c in zip(claim_ids, claims, strict=True)
             for m in dict.fromkeys(c.models)]
@@ -481,10 +525,11 @@ def replace_extraction(engine: Engine, document_id: int, extraction: Extraction,
             return StoreOutcome("unchanged", document_id)
         inp = DocumentInput(url=doc.url, kind=doc.kind, title=doc.title, text=doc.text,
                             published_at=_aware(doc.published_at))
-        _delete_derived(s, [document_id])
+        touched = _delete_derived(s, [document_id])
         doc.extractor_version = extraction.extractor_version
         counts = _insert_derived(s, document_id, inp, extraction, doc.source_id,
-                                 _aware(doc.ingested_at) or _now(), fingerprint)
+                                 _aware(doc.ingested_at) or _now(), fingerprint,
+                                 is_copy=doc.copy_of is not None, touched_clusters=touched)
         return StoreOutcome("updated", document_id, *counts)
 
 

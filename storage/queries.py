@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Engine, and_, exists, func, or_, select, text
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.tables import (
@@ -49,9 +50,53 @@ class ClaimFilter:
     distinct: bool = False
 
 
-def _claim_conditions(f: ClaimFilter) -> list[Any]:
+def _utc(ts: datetime) -> datetime:
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+# The largest claim id ingested by a day in one dimension, by a loose index scan over
+# ix_claim_dimension_dim_day: one descent per ingest day, instead of reading every row
+# ingested before (or walking every claim ingested after) the as_of time.
+_DIMENSION_CEILING = text("""
+WITH RECURSIVE days(day, top) AS (
+    (SELECT ingested_day, claim_id FROM claim_dimension
+     WHERE dimension = :dimension AND ingested_day <= :day
+     ORDER BY ingested_day DESC, claim_id DESC LIMIT 1)
+  UNION ALL
+    SELECT n.ingested_day, n.claim_id FROM days CROSS JOIN LATERAL (
+        SELECT ingested_day, claim_id FROM claim_dimension
+        WHERE dimension = :dimension AND ingested_day < days.day
+        ORDER BY ingested_day DESC, claim_id DESC LIMIT 1) AS n
+)
+SELECT max(top) FROM days""")
+
+
+def _id_ceiling(s: Session, f: ClaimFilter) -> int | None:
+    """An exact upper bound on the ids of the claims an as_of page can show, or None to
+    let the SQL compute one (_claim_conditions). Only with a dimension, on PostgreSQL:
+    every claim of the dimension ingested by as_of has a claim_dimension row of an
+    ingest day up to as_of's, and an id no larger than that day's largest."""
+    if f.as_of is None or not f.dimension or s.get_bind().dialect.name != "postgresql":
+        return None
+    top = s.execute(_DIMENSION_CEILING, {"dimension": f.dimension,
+                                         "day": _utc(f.as_of).date()}).scalar()
+    return -1 if top is None else int(top)  # -1: nothing of it ingested by then
+
+
+def _claim_conditions(f: ClaimFilter, id_ceiling: int | None = None) -> list[Any]:
     cond: list[Any] = []
-    if f.dimension:
+    if f.dimension and (f.since or f.until):
+        # Driven by claim_dimension's (published_day, dimension) index: the days around the
+        # range narrow the candidates; the exact published_at bounds below still apply.
+        cd = ClaimDimension
+        days = select(cd.claim_id).where(cd.dimension == f.dimension,
+                                         cd.published_day.is_not(None))
+        if f.since:
+            days = days.where(cd.published_day >= _utc(f.since).date())
+        if f.until:
+            days = days.where(cd.published_day <= _utc(f.until).date())
+        cond.append(Claim.id.in_(days))
+    elif f.dimension:
         cond.append(exists().where(ClaimDimension.claim_id == Claim.id,
                                    ClaimDimension.dimension == f.dimension))
     if f.stance:
@@ -84,6 +129,15 @@ def _claim_conditions(f: ClaimFilter) -> list[Any]:
     if f.ingested_until:
         cond.append(Claim.ingested_at < f.ingested_until)
     cond.extend(dedup.live_conditions(f.as_of))
+    if id_ceiling is not None:
+        cond.append(Claim.id <= id_ceiling)
+    elif f.as_of is not None:
+        # An exact upper bound on the ids ingested by then (a larger id ingested by then
+        # would be the max), so a newest-first page starts there instead of walking down
+        # through every claim ingested later.
+        later = aliased(Claim)
+        cond.append(Claim.id <= select(func.max(later.id))
+                    .where(later.ingested_at <= f.as_of).scalar_subquery())
     return cond
 
 
@@ -134,12 +188,20 @@ def list_claims(engine: Engine, f: ClaimFilter, *, limit: int = 50,
     With `f.distinct`, one row per cluster: its first-seen matching claim (the id
     the cursor uses) and `mentions`, the live claims behind it.
     """
+    with Session(engine) as s:
+        ceiling = _id_ceiling(s, f)
+        stmt = _claims_select(f, ceiling, limit, after_id, newest_first)
+        return _claim_rows(s, stmt, f)
+
+
+def _claims_select(f: ClaimFilter, ceiling: int | None, limit: int, after_id: int | None,
+                   newest_first: bool) -> Any:
     stmt = (select(Claim, Document.url, Document.title, Source.name, Document.copy_of)
             .join(Document, Document.id == Claim.document_id)
             .outerjoin(Source, Source.id == Claim.source_id))
     if f.distinct:
         first = (select(func.min(Claim.id))
-                 .where(*_claim_conditions(f), dedup.original_document())
+                 .where(*_claim_conditions(f, ceiling), dedup.original_document())
                  .group_by(func.coalesce(Claim.cluster_id, -Claim.id))
                  .correlate(None))
         if after_id is not None:
@@ -147,32 +209,34 @@ def list_claims(engine: Engine, f: ClaimFilter, *, limit: int = 50,
                                  else func.min(Claim.id) > after_id)
         stmt = stmt.where(Claim.id.in_(first))
     else:
-        stmt = stmt.where(*_claim_conditions(f))
+        stmt = stmt.where(*_claim_conditions(f, ceiling))
     if after_id is not None:
         stmt = stmt.where(Claim.id < after_id if newest_first else Claim.id > after_id)
-    stmt = stmt.order_by(Claim.id.desc() if newest_first else Claim.id.asc()).limit(limit)
-    with Session(engine) as s:
-        rows = s.execute(stmt).all()
-        ids = [r[0].id for r in rows]
-        counts = dedup.cluster_mentions(s, [r[0].cluster_id for r in rows if r[0].cluster_id],
-                                        f.as_of)
-        dims = _links(s, ClaimDimension.claim_id, ClaimDimension.dimension, ids)
-        mods = _links(s, ClaimModel.claim_id, ClaimModel.model_id, ids)
-        bens = _links(s, ClaimBenchmark.claim_id, ClaimBenchmark.benchmark_id, ids)
-        figs: dict[int, list[dict[str, Any]]] = {}
-        if ids:
-            for fr in s.execute(select(FigureRow).where(FigureRow.claim_id.in_(ids))).scalars():
-                figs.setdefault(fr.claim_id or 0, []).append(figure_dict(fr))
-        return [ClaimRow(id=c.id, text=c.text, stance=c.stance, hedged=c.hedged,
-                         speaker=c.speaker, dimensions=tuple(dims.get(c.id, ())),
-                         models=tuple(mods.get(c.id, ())), benchmarks=tuple(bens.get(c.id, ())),
-                         document_id=c.document_id, url=url, title=title, source=src,
-                         published_at=aware(c.published_at), ingested_at=aware(c.ingested_at),
-                         start=c.start, end=c.end, extractor_version=c.extractor_version,
-                         figures=tuple(figs.get(c.id, ())), cluster_id=c.cluster_id,
-                         origin=c.origin, mentions=counts.get(c.cluster_id or 0, 1),
-                         copy_of=copy_of, superseded_at=aware(c.superseded_at))
-                for c, url, title, src, copy_of in rows]
+    return stmt.order_by(Claim.id.desc() if newest_first else Claim.id.asc()).limit(limit)
+
+
+def _claim_rows(s: Session, stmt: Any, f: ClaimFilter) -> list[ClaimRow]:
+    rows = s.execute(stmt).all()
+    ids = [r[0].id for r in rows]
+    counts = dedup.cluster_mentions(s, [r[0].cluster_id for r in rows if r[0].cluster_id],
+                                    f.as_of)
+    dims = _links(s, ClaimDimension.claim_id, ClaimDimension.dimension, ids)
+    mods = _links(s, ClaimModel.claim_id, ClaimModel.model_id, ids)
+    bens = _links(s, ClaimBenchmark.claim_id, ClaimBenchmark.benchmark_id, ids)
+    figs: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        for fr in s.execute(select(FigureRow).where(FigureRow.claim_id.in_(ids))).scalars():
+            figs.setdefault(fr.claim_id or 0, []).append(figure_dict(fr))
+    return [ClaimRow(id=c.id, text=c.text, stance=c.stance, hedged=c.hedged,
+                     speaker=c.speaker, dimensions=tuple(dims.get(c.id, ())),
+                     models=tuple(mods.get(c.id, ())), benchmarks=tuple(bens.get(c.id, ())),
+                     document_id=c.document_id, url=url, title=title, source=src,
+                     published_at=aware(c.published_at), ingested_at=aware(c.ingested_at),
+                     start=c.start, end=c.end, extractor_version=c.extractor_version,
+                     figures=tuple(figs.get(c.id, ())), cluster_id=c.cluster_id,
+                     origin=c.origin, mentions=counts.get(c.cluster_id or 0, 1),
+                     copy_of=copy_of, superseded_at=aware(c.superseded_at))
+            for c, url, title, src, copy_of in rows]
 
 
 def iter_claims(engine: Engine, f: ClaimFilter, page: int = 1000) -> Iterator[ClaimRow]:

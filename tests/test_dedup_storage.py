@@ -6,8 +6,10 @@ the ingest flow's store task.
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -17,7 +19,14 @@ from extractors import dedup as fp
 from extractors.nlp import get_extractor
 from models.config import Settings
 from models.documents import DocumentInput
-from models.tables import Claim, ClaimCluster, Document, DocumentRevision, LshBand
+from models.tables import (
+    Claim,
+    ClaimCluster,
+    ClaimDimension,
+    Document,
+    DocumentRevision,
+    LshBand,
+)
 from storage import dedup, load
 from storage.db import get_engine, upgrade
 from storage.queries import ClaimFilter, list_claims, summary
@@ -223,6 +232,212 @@ def test_signal_counts_clusters_not_copies(db_url: str, extractor) -> None:  # t
     for i, text in enumerate([SYNDICATED_CUT, SYNDICATED_ADDED, SYNDICATED_EDITED, ORIGINAL]):
         _store(engine, extractor, f"https://copy{i}.example/a", text)
     with_copies = dedup.cluster_stance_counts(engine, w)
-    assert [r[:4] for r in with_copies] == [r[:4] for r in alone]  # same evidence
+
+    def evidence(rows: list[tuple[str, date, str, int, int]]) -> list[tuple[str, date, str, int]]:
+        return [r[:4] for r in rows if r[3]]
+
+    assert evidence(with_copies) == evidence(alone)  # same evidence
     assert sum(r[4] for r in with_copies) > sum(r[4] for r in alone)  # more mentions
+    assert all(mentions >= clusters for *_k, clusters, mentions in with_copies)
     assert {r[1].weekday() for r in with_copies} == {0}  # weeks start on Monday
+
+
+# --- the signal facts copied into claim_dimension ---------------------------------------
+
+def _aware(ts: datetime | None) -> datetime | None:
+    return None if ts is None else ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def _live_at(ing: datetime, sup: datetime | None, t: datetime | None) -> bool:
+    if t is None:
+        return sup is None
+    return ing <= t and (sup is None or sup > t)
+
+
+def assert_signal_facts_consistent(engine: Engine) -> int:
+    """claim_dimension's copies equal claim/document, and opens_at picks, at every moment
+    that matters, exactly the earliest live original claim of each (cluster, dimension).
+
+    Computed here from claim and document alone (not from the copies); returns how many
+    (cluster, dimension) groups were checked.
+    """
+    with Session(engine) as s:
+        rows = s.execute(select(ClaimDimension, Claim, Document.copy_of)
+                         .join(Claim, Claim.id == ClaimDimension.claim_id)
+                         .join(Document, Document.id == Claim.document_id)).all()
+        n_dims = s.execute(select(func.count()).select_from(ClaimDimension)).scalar()
+    assert len(rows) == n_dims
+    facts = []
+    for cd, c, copy_of in rows:
+        ing, sup = _aware(c.ingested_at), _aware(c.superseded_at)
+        assert ing is not None
+        pub = _aware(c.published_at)
+        assert (cd.stance, cd.published_day, cd.ingested_day) == (
+            c.stance, pub.astimezone(UTC).date() if pub else None, ing.astimezone(UTC).date())
+        assert (_aware(cd.ingested_at), _aware(cd.superseded_at)) == (ing, sup)
+        assert cd.is_copy == (copy_of is not None)
+        key = (c.cluster_id if c.cluster_id is not None else -c.id, cd.dimension)
+        facts.append((key, c.id, ing, sup, copy_of is not None, _aware(cd.opens_at)))
+    moments: set[datetime | None] = {None}
+    for _k, _i, ing, sup, _c, _o in facts:
+        for t in (ing, sup):
+            if t is not None:
+                moments |= {t, t - timedelta(microseconds=1)}
+    for t in moments:
+        first: dict[Any, tuple[datetime, int]] = {}
+        for key, cid, ing, sup, copy, _o in facts:
+            if not copy and _live_at(ing, sup, t):
+                first[key] = min(first.get(key, (ing, cid)), (ing, cid))
+        want = {(key, cid) for key, (_ing, cid) in first.items()}
+        got = {(key, cid) for key, cid, ing, sup, _c, opens in facts
+               if opens is not None and (t is None or opens <= t) and _live_at(ing, sup, t)}
+        assert got == want, t
+    return len({f[0] for f in facts})
+
+
+def _brute_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, int, int]]:
+    """What cluster_stance_counts must return, from claim/document and the opening rule."""
+    with Session(engine) as s:
+        rows = s.execute(select(ClaimDimension.dimension, Claim, Document.copy_of)
+                         .join(Claim, Claim.id == ClaimDimension.claim_id)
+                         .join(Document, Document.id == Claim.document_id)).all()
+    as_of = w.as_of
+    first: dict[Any, tuple[datetime, int]] = {}
+    for dim, c, copy_of in rows:
+        ing, sup = _aware(c.ingested_at), _aware(c.superseded_at)
+        assert ing is not None
+        key = (c.cluster_id if c.cluster_id is not None else -c.id, dim)
+        if copy_of is None and _live_at(ing, sup, as_of):
+            first[key] = min(first.get(key, (ing, c.id)), (ing, c.id))
+    openers = {(key[1], cid) for key, (_i, cid) in first.items()}
+    out: dict[tuple[str, date, str], list[int]] = {}
+    for dim, c, _copy in rows:
+        ing, sup = _aware(c.ingested_at), _aware(c.superseded_at)
+        stamp = _aware(c.published_at) if w.date_field == "published" else ing
+        assert ing is not None
+        if stamp is None or not _live_at(ing, sup, as_of) or not w.since <= stamp < w.until:
+            continue
+        if w.dimension and dim != w.dimension:
+            continue
+        day = stamp.astimezone(UTC).date()
+        if w.bucket == "week":
+            day -= timedelta(days=day.weekday())
+        acc = out.setdefault((dim, day, c.stance), [0, 0])
+        acc[0] += (dim, c.id) in openers
+        acc[1] += 1
+    return [(k[0], k[1], k[2], v[0], v[1]) for k, v in sorted(out.items())]
+
+
+def test_signal_facts_follow_store_revision_and_reprocess(db_url: str, extractor) -> None:  # type: ignore[no-untyped-def]
+    from storage.analytics import SignalWindow
+
+    engine = _engine(db_url)
+    moments = []
+
+    def mark() -> None:
+        time.sleep(0.02)
+        moments.append(datetime.now(UTC))
+        time.sleep(0.02)
+
+    # An original, two copies, and three newsletters citing one report (one cluster).
+    _store(engine, extractor, "https://wire.example/story", ORIGINAL)
+    _store(engine, extractor, "https://cut.example/a", SYNDICATED_CUT)
+    _store(engine, extractor, "https://added.example/a", SYNDICATED_ADDED)
+    letters = [("https://letter-a.example/1", NEWSLETTER),
+               ("https://letter-b.example/2",
+                "Weekly notes.\n\n" + CITATIONS[0] + "\n\nSee you next week."),
+               ("https://letter-c.example/3",
+                "Links of the day.\n\n" + CITATIONS[2] + "\n\nThat is all.")]
+    for url, text in letters:
+        _store(engine, extractor, url, text)
+    assert assert_signal_facts_consistent(engine) > 5
+    mark()
+    # Revisions: the wire story is edited (claims superseded, one added), and the first
+    # newsletter drops the citation, so its cluster's opening row moves to letter b.
+    assert _store(engine, extractor, "https://wire.example/story", EDITED).status == "updated"
+    mark()
+    dropped = "Weekly notes only this time.\n\nNothing cited today, see you next week."
+    assert _store(engine, extractor, letters[0][0], dropped).status == "updated"
+    assert assert_signal_facts_consistent(engine)
+    with Session(engine) as s:
+        cited = s.execute(select(ClaimDimension.opens_at, Claim.document_id, Claim.superseded_at)
+                          .join(Claim, Claim.id == ClaimDimension.claim_id)
+                          .where(Claim.text.contains("1.7%"))).all()
+    reopened = [o for o, _d, sup in cited if sup is None and o is not None]
+    assert reopened and all(_aware(o) > moments[-1] for o in reopened)  # from the revision on
+    mark()
+    # Reprocess: letter b's claims are deleted and written again (new ids, same ingest
+    # time), by an extractor that no longer finds the citation: letter c's claim opens.
+    with Session(engine) as s:
+        b_id = s.execute(select(Document.id).where(Document.url == letters[1][0])).scalar_one()
+    ex = extractor.extract(letters[1][1])
+    ex2 = dataclasses.replace(ex, extractor_version=ex.extractor_version + "+re",
+                              claims=tuple(c for c in ex.claims if "1.7%" not in c.text))
+    assert len(ex2.claims) < len(ex.claims)
+    assert load.replace_extraction(engine, b_id, ex2,
+                                   fp.fingerprint(letters[1][1], ex2)).status == "updated"
+    assert_signal_facts_consistent(engine)
+    # The grouped counts match the rule computed from claim and document, at every as_of.
+    for as_of in [None, *moments]:
+        for date_field in ("published", "ingested"):
+            w = SignalWindow(bucket="week", since=datetime(2026, 1, 5, tzinfo=UTC),
+                             until=datetime.now(UTC) + timedelta(days=7), as_of=as_of,
+                             date_field=date_field)
+            got = dedup.cluster_stance_counts(engine, w)
+            assert got == _brute_counts(engine, w), (as_of, date_field)
+            assert got or date_field == "ingested" and as_of is None
+    # A window bound inside a day is exact too (the day column alone would over-count).
+    w = SignalWindow(bucket="day", since=datetime(2026, 11, 1, 0, 0, 1, tzinfo=UTC),
+                     until=datetime(2026, 11, 2, tzinfo=UTC), as_of=None)
+    assert dedup.cluster_stance_counts(engine, w) == _brute_counts(engine, w) == []
+
+
+def test_migration_0003_backfills_signal_facts(db_url: str) -> None:
+    """A database at 0002 with claims (copies, a supersession, a repeat, a claim without a
+    cluster) upgrades to rows /signals counts as a fresh database would."""
+    from sqlalchemy import text
+
+    engine = get_engine(db_url)
+    upgrade(engine, "0002")
+    t = [datetime(2026, 10, 1, 8, tzinfo=UTC) + timedelta(hours=h) for h in range(6)]
+    docs = [(1, None, t[0]), (2, 1, t[1]), (3, None, t[2]), (4, None, t[3])]
+    # (id, doc, cluster, ingested, superseded, stance, dimensions)
+    claims = [(1, 1, 1, t[0], t[4], "convergence", ("overall", "coding")),
+              (2, 2, 1, t[1], None, "convergence", ("overall",)),
+              (3, 3, 1, t[2], None, "convergence", ("coding",)),
+              (4, 4, 1, t[3], None, "divergence", ("overall", "coding")),
+              (5, 1, 2, t[0], None, "neutral", ("policy",)),
+              (6, 4, None, t[3], None, "neutral", ("coding",))]
+    with engine.begin() as conn:
+        for i, copy_of, ing in docs:
+            conn.execute(Document.__table__.insert().values(
+                id=i, url=f"https://example.org/{i}", content_hash=f"h{i}", kind="article",
+                text="x", ingested_at=ing, extractor_version="v", meta={}, copy_of=copy_of,
+                published_at=None if i == 3 else ing - timedelta(hours=9)))
+        for k in (1, 2):
+            conn.execute(ClaimCluster.__table__.insert().values(
+                id=k, key=f"k{k}", text="c", norm_text="c", first_seen_at=t[0]))
+        for cid, doc, cluster, ing, sup, stance, dims in claims:
+            conn.execute(Claim.__table__.insert().values(
+                id=cid, document_id=doc, text=f"claim {cid}", start=cid, end=cid + 1,
+                stance=stance, extractor_version="v", ingested_at=ing, superseded_at=sup,
+                cluster_id=cluster, revision=1,
+                published_at=None if doc == 3 else ing - timedelta(hours=9)))
+            for dim in dims:
+                conn.execute(text("INSERT INTO claim_dimension (claim_id, dimension) "
+                                  "VALUES (:c, :d)"), {"c": cid, "d": dim})
+    upgrade(engine)
+    assert assert_signal_facts_consistent(engine) == 4  # (cluster, dimension) groups
+    with Session(engine) as s:
+        opens = {(cd.claim_id, cd.dimension): _aware(cd.opens_at)
+                 for cd in s.execute(select(ClaimDimension)).scalars()}
+        published_days = {cd.claim_id: cd.published_day
+                          for cd in s.execute(select(ClaimDimension)).scalars()}
+    # the first claim opens until its supersession; then the next original, not the copy
+    assert opens == {(1, "overall"): t[0], (1, "coding"): t[0], (2, "overall"): None,
+                     (3, "coding"): t[4], (4, "overall"): t[4], (4, "coding"): None,
+                     (5, "policy"): t[0], (6, "coding"): t[3]}
+    assert published_days[1] == date(2026, 9, 30) and published_days[3] is None
+    # New writes keep working on the upgraded schema.
+    with Session(engine) as s:
+        assert dedup.refresh_openers(s, [1, 2, 3, 4, 5, 6]) == 0

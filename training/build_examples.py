@@ -21,11 +21,16 @@ from extractors.nlp.qualifiers.stance.component import Side, stance_votes
 from models.records import Claim, Extraction
 
 
+def _openness(res: Extraction) -> dict[str, str]:
+    return {m.canonical: m.openness for m in res.models}
+
+
 def _rule_score(c: Claim, res: Extraction) -> float:
     sides = [Side(m.start - c.start, m.end - c.start, m.openness) for m in res.models
              if c.start <= m.start < c.end and m.openness in ("open", "closed")]
-    figs = [(f.start - c.start, f.kind, f.unit) for f in res.figures
-            if c.start <= f.start < c.end]
+    op = _openness(res)
+    figs = [(f.start - c.start, f.kind, f.unit, f.value, op.get(f.model or ""))
+            for f in res.figures if c.start <= f.start < c.end]
     return stance_votes(c.text, sides, None, figs)["score"]
 
 
@@ -54,9 +59,15 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
                 "models": [[m.start - a, m.end - a, m.openness] for m in res.models
                            if a <= m.start < b],
                 "benchmarks": [m.canonical for m in res.benchmarks if a <= m.start < b],
-                "figures": [[f.start - a, f.kind, f.unit] for f in res.figures
+                "figures": [[f.start - a, f.kind, f.unit, f.value,
+                             _openness(res).get(f.model or "")] for f in res.figures
                             if a <= f.start < b],
                 "context": [sc for s, e, sc in claim_scores if e <= a or s >= b],
+                # what the shipped extractor says for the output claim covering this one
+                "rule_dims": next((list(o.dimensions) for o in res.claims
+                                   if o.start <= a < o.end or a <= o.start < b), []),
+                "rule_stance": next((o.stance for o in res.claims
+                                     if o.start <= a < o.end or a <= o.start < b), None),
             })
     return out
 

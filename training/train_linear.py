@@ -33,13 +33,13 @@ STANCES = ("convergence", "divergence", "neutral")
 
 def stance_feats(e: dict[str, Any]) -> dict[str, float]:
     sides = [Side(a, b, o) for a, b, o in e["models"] if o in ("open", "closed")]
-    figs = [(a, k, u) for a, k, u in e["figures"]]
+    figs = [tuple(f) for f in e["figures"]]
     return stance_features(e["text"], sides, figs, e.get("context"))
 
 
 def dim_feats(e: dict[str, Any], bench_dim: dict[str, str]) -> dict[str, float]:
     dims = [bench_dim[b] for b in e["benchmarks"] if b in bench_dim]
-    return dimension_features(e["text"], dims)
+    return dimension_features(e["text"], dims, e.get("rule_dims") or [])
 
 
 def has_evidence(f: dict[str, float]) -> bool:
@@ -114,6 +114,18 @@ def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) ->
     return out or [labels[order[0]]]
 
 
+def hybrid_dims(p: np.ndarray, rule: list[str], add_thr: float, cap: int,
+                drop_thr: float = 0.15) -> list[str]:
+    """Rules first: keep each rule label unless the learned model (which sees the rule
+    labels as features) gives it under ``drop_thr``; add labels it gives >= ``add_thr``."""
+    prob = dict(zip(DIMENSIONS, p, strict=True))
+    out = [d for d in rule if prob.get(d, 0.0) >= drop_thr] or rule[:1]
+    for d in sorted(DIMENSIONS, key=lambda k: -prob[k]):
+        if prob[d] >= add_thr and d not in out and len(out) < cap:
+            out.append(d)
+    return out
+
+
 def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
     tp = sum(len(set(g) & set(p)) for g, p in zip(gold, pred, strict=True))
     no = sum(len(p) for p in pred)
@@ -138,6 +150,8 @@ def main() -> None:
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--thr", type=float, default=0.4)
     ap.add_argument("--cap", type=int, default=3)
+    ap.add_argument("--hthr", type=float, default=0.6)
+    ap.add_argument("--dthr", type=float, default=0.15)
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
     ap.add_argument("--drop", default="b=", help="comma-separated feature prefixes to leave out")
     a = ap.parse_args()
@@ -153,7 +167,7 @@ def main() -> None:
     docs = [e["doc"] for e in ex]
     if a.cv:
         res: dict[str, list[Any]] = {"gold": [], "rule": [], "lr": [], "dg": [], "dr": [],
-                                     "dl": []}
+                                     "dl": [], "drr": [], "dh": [], "srr": []}
         for seed in (0, 1, 2):
             for held in folds(docs, 5, seed):
                 tr = [i for i, d in enumerate(docs) if d not in held]
@@ -177,11 +191,19 @@ def main() -> None:
                     kws = [k[3:] for k in df_[i] if k.startswith(("kw=", "bench="))]
                     kws = [k.split("=")[-1] for k in kws]
                     res["dr"].append(list(dict.fromkeys(kws)) or ["overall"])
+                    rd = ex[i].get("rule_dims") or ["overall"]
+                    res["drr"].append(rd)
+                    res["dh"].append(hybrid_dims(pd[j], rd, a.hthr, a.cap, a.dthr))
+                    res["srr"].append(ex[i].get("rule_stance") or "neutral")
         g = res["gold"]
-        for name in ("rule", "lr"):
+        for name in ("srr", "rule", "lr"):
             acc = sum(x == y for x, y in zip(g, res[name], strict=True)) / len(g)
             print(f"stance {name}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}")
-        for name in ("dr", "dl"):
+            conf = Counter(zip(g, res[name], strict=True))
+            print("  gold\\pred " + " ".join(f"{c[:4]:>5}" for c in STANCES))
+            for c in STANCES:
+                print(f"  {c[:10]:>10} " + " ".join(f"{conf[(c, q)]:>5}" for q in STANCES))
+        for name in ("dr", "dl", "drr", "dh"):
             pr, rc, f1 = dim_f1(res["dg"], res[name])
             print(f"dims {name}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
     if a.write:

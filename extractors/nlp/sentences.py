@@ -58,9 +58,16 @@ END_PUNCT = tuple(".!?…:;\"'”’)]")
 def _is_heading(text: str) -> bool:
     """Short line without final punctuation, or a Title-Case line without a full stop."""
     stripped = CITATION_RE.sub("", text).rstrip()
-    if not stripped or stripped.endswith(END_PUNCT):
+    if not stripped:
         return False
     words = stripped.split()
+    if stripped.endswith(("\"", "'", "”", "’", ")", "]")):
+        # 'Economic pressure to reinvent “the frontier”', 'Thread: ... (1/7)': a closing
+        # quote or bracket ends a sentence only when terminal punctuation precedes it
+        core = re.sub(r"\s*\([^()]{0,40}\)$", "", stripped).rstrip("\"'”’)]")
+        return bool(core) and not core.endswith(tuple(".!?…:;")) and len(words) <= 14
+    if stripped.endswith(END_PUNCT):
+        return False
     if len(words) <= 14:
         return True
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())

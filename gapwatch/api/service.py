@@ -52,7 +52,12 @@ def _compact_figure(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, Any]:
-    """Per dimension and period: counts by stance, net score, latest gap/lag figures."""
+    """Per dimension and period: clusters by stance, net score, latest gap/lag figures.
+
+    Stance counts are claim clusters (one piece of evidence, counted in the period it
+    first appeared, copies left out); `mentions` gives the live claims behind them by
+    stance, copies and repeats included, and `copies` the difference.
+    """
     rows = analytics.stance_counts(engine, w)
     step = timedelta(weeks=1) if w.bucket == "week" else timedelta(days=1)
     periods = []
@@ -60,24 +65,32 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
     while datetime.combine(p, time(), UTC) < w.until:
         periods.append(p)
         p = p + step
-    by_dim: dict[str, dict[Any, dict[str, int]]] = {}
-    for dim, period, stance, n in rows:
-        by_dim.setdefault(dim, {}).setdefault(period, {})[stance] = n
+    by_dim: dict[str, dict[Any, dict[str, tuple[int, int]]]] = {}
+    for dim, period, stance, clusters, mentions in rows:
+        by_dim.setdefault(dim, {}).setdefault(period, {})[stance] = (clusters, mentions)
     figs = analytics.latest_gap_lag(engine, w)
     dims = [w.dimension] if w.dimension else list(DIMENSIONS)
     out_dims = []
     for dim in dims:
         series = []
         totals = dict.fromkeys(STANCES, 0)
+        total_mentions = dict.fromkeys(STANCES, 0)
         for period in periods:
-            counts = {s: by_dim.get(dim, {}).get(period, {}).get(s, 0) for s in STANCES}
+            got = by_dim.get(dim, {}).get(period, {})
+            counts = {s: got.get(s, (0, 0))[0] for s in STANCES}
+            mentions = {s: got.get(s, (0, 0))[1] for s in STANCES}
             for s in STANCES:
                 totals[s] += counts[s]
+                total_mentions[s] += mentions[s]
             series.append({"period": period.isoformat(), **counts,
-                           "total": sum(counts.values()), "net": _net(counts)})
+                           "total": sum(counts.values()), "net": _net(counts),
+                           "mentions": {**mentions, "total": sum(mentions.values())},
+                           "copies": sum(mentions.values()) - sum(counts.values())})
         mine = [f for f in figs if dim in f["dimensions"]]
         out_dims.append({
             "dimension": dim, "totals": {**totals, "total": sum(totals.values())},
+            "mentions": {**total_mentions, "total": sum(total_mentions.values())},
+            "copies": sum(total_mentions.values()) - sum(totals.values()),
             "net": _net(totals), "series": series,
             "latest_gap": [_compact_figure(f) for f in mine if f["kind"] == "gap"][:3],
             "latest_lag": [_compact_figure(f) for f in mine if f["kind"] == "lag"][:3]})
@@ -85,6 +98,9 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
         "bucket": w.bucket, "date_field": w.date_field,
         "since": w.since.isoformat(), "until": w.until.isoformat(),
         "as_of": w.as_of.isoformat() if w.as_of else None,
+        "counts": "stance counts are claim clusters, each counted once, in the period of "
+                  "its first claim in a document that is not a copy; mentions are every "
+                  "claim in the period, copies included; copies = mentions - clusters",
         "dimensions": out_dims,
         "latest_gap": [_compact_figure(f) for f in figs if f["kind"] == "gap"][:10],
         "latest_lag": [_compact_figure(f) for f in figs if f["kind"] == "lag"][:10],

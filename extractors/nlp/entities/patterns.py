@@ -113,7 +113,8 @@ def new_name_regex(registry: Registry) -> tuple[re.Pattern[str], dict[str, Regis
 
 
 SIZE_NAME_RE = re.compile(
-    r"(?<![\w.\-/])(?P<name>[A-Z][A-Za-z]{2,}(?:-[A-Z][A-Za-z0-9]*)*)-(?P<size>\d+(?:\.\d+)?[Bb])(?![\w])"
+    r"(?<![\w.\-/])(?P<name>[A-Z][A-Za-z]{2,}(?:-(?:[A-Z][A-Za-z0-9]*|\d+(?:\.\d+)?))*)"
+    r"-(?P<size>\d+(?:\.\d+)?[Bb])(?![\w])"
 )
 
 

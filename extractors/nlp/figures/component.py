@@ -12,6 +12,7 @@ from models.records import BenchmarkMention, Figure, ModelMention
 
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .patterns import (
+    BETWEEN_RE,
     CITATION_RE,
     CLAUSE_RE,
     ELO_BEFORE_RE,
@@ -85,8 +86,10 @@ class FigureFinder:
         if kind in ("gap", "lag"):
             model = next((m.canonical for m in models
                           if sent.start <= m.start and m.end <= a), None)
-        model = model or _nearest(models, a, b, clo, chi) or _nearest(models, a, b, sent.start,
-                                                                      sent.end)
+        # outside the number's clause, the sentence's subject (a model before the number)
+        # beats one named after it: "X rises from 71% to 80%, ahead of Y at 79%"
+        model = model or _nearest(models, a, b, clo, chi) or _nearest(
+            models, a, b, sent.start, a) or _nearest(models, a, b, sent.start, sent.end)
         bench = _nearest(benches, a, b, clo, chi) or _nearest(benches, a, b, sent.start,
                                                                sent.end)
         return model, bench
@@ -136,13 +139,25 @@ class FigureFinder:
         cost_sentence = bool(self.cues.cost.search(stext))
         elo_sentence = "Elo" in stext
         prev: Figure | None = None
+        # "between 61 and 64%": the low end is read with the high end's unit
+        lows = {bm.start("hi"): (bm.start("lo"), parse_num(bm.group("lo")))
+                for bm in BETWEEN_RE.finditer(stext)}
+        low_starts = {lo for lo, _ in lows.values()}
+        bench_sentence = any(sent.start <= x.start < sent.end
+                             for x in doc._.gw_benchmarks or [])
         for m in NUMBER_RE.finditer(stext):
+            if m.start("v1") in low_starts and not m.group("v2"):
+                continue
             a = sent.start + m.start("v1")
             b = sent.start + (m.end("v2") if m.group("v2") else m.end("v1"))
             if _overlaps(a, b, blocked) or _overlaps(a, b, local_block):
                 continue
             v1 = parse_num(m.group("v1"))
             v2 = parse_num(m.group("v2")) if m.group("v2") else None
+            low = lows.get(m.start("v1"))
+            if low is not None and v2 is None and low[1] < v1:
+                v1, v2 = low[1], v1
+                a = sent.start + low[0]
             if v2 is not None and v2 < v1:
                 v2 = None
                 b = sent.start + m.end("v1")
@@ -189,6 +204,11 @@ class FigureFinder:
                     prev = fig
                     continue
                 bare = self._bare(stext, m, prev, sent.start)
+                if bare is None and bench_sentence and "." in m.group("v1") \
+                        and v1 <= 100 and v2 is None and not re.search(
+                            r"(?:\bversion|\bv|\brelease|\bupdate)\s*$",
+                            stext[:m.start()], re.I):
+                    bare = ("score", None)  # "58.9 vs 61.0 on Terminal-Bench"
                 if bare is None:
                     continue
                 kind, unit = bare
@@ -208,12 +228,12 @@ class FigureFinder:
             out.append(fig)
             prev = fig
         for m in RANK_RE.finditer(stext):
-            grp = next(g for g in ("v1", "v2", "v3", "w") if m.group(g))
+            grp = next(g for g in ("v1", "v2", "v3", "w", "w2", "w3") if m.group(g))
             a, b = sent.start + m.start(grp), sent.start + m.end(grp)
             if _overlaps(a, b, blocked) or any(f.start == a for f in out):
                 continue
             raw = m.group(grp)
-            value = float(ORDINALS[raw.lower()]) if grp == "w" else float(raw)
+            value = float(ORDINALS[raw.lower()]) if grp.startswith("w") else float(raw)
             if grp == "v1" and (sent.kind == HEADING or value > 100):
                 continue  # "Weekly #87", "Question #31874": numbering, not ranks
             model, bench = self._tie(doc, sent, a, b)
@@ -327,11 +347,13 @@ class FigureFinder:
         return out
 
     @staticmethod
-    def _sizes_in_names(doc: Doc, sents: list[Sentence]) -> list[Figure]:
-        """"Zephyr-140B": a new name that carries its size yields a size figure."""
+    def _sizes_in_names(doc: Doc, sents: list[Sentence], found: list[Figure]
+                        ) -> list[Figure]:
+        """"Zephyr-140B": a new name that carries its size yields a size figure, unless the
+        prose already states that size for it ("Zephyr-140B is a 140B model")."""
         out: list[Figure] = []
         text = doc._.gw_text
-        seen: set[str] = set()
+        seen: set[str] = {f.model for f in found if f.kind == "size" and f.model}
         for m in doc._.gw_models or []:
             hit = NAME_SIZE_RE.search(m.mention)
             if not hit or m.openness != "unknown" or m.canonical in seen:
@@ -369,7 +391,13 @@ class FigureFinder:
                 figures.extend(self._prose(doc, sent, blocked, forecast_values))
         if len(table) > 1:
             figures.extend(self._table(doc, table))
-        figures.extend(self._sizes_in_names(doc, sents))
+        figures.extend(self._sizes_in_names(doc, sents, figures))
+        arena = next((x.canonical for x in doc._.gw_benchmarks or []
+                      if "arena" in x.canonical.lower()), None)
+        if arena:  # an Elo is an arena rating: tie unlinked ones to the document's arena
+            figures = [Figure(f.value, f.value_high, f.unit, f.kind, f.model, arena, f.sentence,
+                              f.start, f.end) if f.unit == "elo" and f.kind == "elo"
+                       and f.benchmark is None else f for f in figures]
         figures.sort(key=lambda f: f.start)
         doc._.gw_figures = figures
         return doc

@@ -10,7 +10,7 @@ from ..cues import compile_cues, load_cues
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = (
-    r"(?P<u_pp>\s?(?:percentage|percent)\s+points?(?![\w])|\s?(?:pp|p\.p\.|pts?|points?)(?![\w]))"
+    r"(?P<u_pp>\s?(?:percentage|percent)\s+points?(?![\w])|(?:\s|-)?(?:pp|p\.p\.|pts?|points?)(?![\w]))"
     r"|(?P<u_pct>\s?%|\s?percent(?![\w]))"
     r"|(?P<u_x>[x×](?![\w])|\s(?:times|fold)(?![\w])|-fold(?![\w]))"
     r"|(?P<u_b>[B](?![\w])|\s?(?:billion|bn)(?=\s+(?:parameters|params)))"
@@ -31,7 +31,13 @@ RANK_RE = re.compile(
     r"fifth|sixth|seventh|eighth|ninth|tenth)\b"
     r"|\b(?:sits?|sat|(?:drops?|dropped|rises?|rose|climbs?|climbed|falls?|fell|moves?|moved|"
     r"slips?|slipped|jumps?|jumped)\s+to|finish(?:es|ed)?|places?|placed|is|was|in)\s+"
-    r"(?P<v3>\d{1,2})(?:st|nd|rd|th)\b",
+    r"(?P<v3>\d{1,2})(?:st|nd|rd|th)\b"
+    # "took third place", "second only to", "the second most used", "slipped to ninth"
+    r"|(?<!behind\s)(?<!\bof\s)(?<!from\s)(?<!than\s)\b(?P<w2>first|second|third|fourth|fifth|"
+    r"sixth|seventh|eighth|ninth|tenth)(?:[\s-]+(?:place|position|spot)\b|\s+only\s+to\b|"
+    r"\s+most\s+(?:used|popular|downloaded|capable)\b|\s+(?:overall|on\s+the\s+\w+))"
+    r"|\b(?:slip|drop|fall|fell|rise|rose|climb|move|jump|sink|sank)\w*\s+to\s+"
+    r"(?P<w3>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.I,
 )
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -41,6 +47,9 @@ ENUM_RE = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
 ELO_BEFORE_RE = re.compile(r"\belo(?:\s+(?:score|rating)s?)?(?:\s+(?:of|at|is|was|hit|reached))?"
                            r"\s*$", re.I)
 INHERIT_RE = re.compile(r"\bto\s+(?:roughly|about|around|approximately|nearly|~|≈)?\s*$", re.I)
+# "between 61 and 64%": a range written with "and"
+BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?percent)?\s+and\s+(?P<hi>{NUM})",
+                        re.I)
 CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")
 TABLE_NUM_RE = re.compile(
     rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"

@@ -9,8 +9,28 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..sentences import SENTENCE
-from .patterns import PREVIOUS_RE, PUBLISHED_BY_RE, forecast_patterns
+from .patterns import (
+    BYLINE_RE,
+    CONDITIONAL_RE,
+    DENOMS,
+    EXTRA_RULES,
+    FORECAST_DOC_RE,
+    NAMED_FORECASTER_RE,
+    PREVIOUS_RE,
+    PUBLISHED_BY_RE,
+    forecast_patterns,
+)
 
+_ANY_PREVIOUS_RE = re.compile(
+    r"\b(?:down|up)\s+from\s+(?P<p>\d{1,3}(?:\.\d+)?)\s?%|\bfrom\s+(?P<q>\d{1,3}(?:\.\d+)?)\s?%"
+    r"(?=\s+(?:a|last|in|earlier|the)\b)")
+_SUBJ_TRAIL_RE = re.compile(
+    r"(?:\s+|^)(?:now|currently|still|also|is|are|am|sees|see|gives|give|has|have|puts|put|"
+    r"places|place|assigns|sits|stands|remains|a|an|the|more|less|even|bullish|bearish|"
+    r"cautious|upbeat)\s*$", re.I)
+_SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
+_SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
+                         "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
 _STOP_ISSUER = frozenset({
     "the", "this", "that", "it", "which", "what", "and", "but", "today", "now", "also",
     "model", "models", "market", "markets", "forecast", "who",
@@ -29,6 +49,7 @@ class ForecastDraft:
     end: int
     prob_start: int
     prob_end: int
+    notes_extra: bool = False  # found by the looser EXTRA_RULES
 
 
 def _clean_issuer(raw: str | None) -> str | None:
@@ -49,12 +70,112 @@ def _clean_prop(raw: str | None) -> str | None:
     return prop or None
 
 
+def _parse_prob(raw: str) -> float | None:
+    """'62%' -> 0.62, '0.62' -> 0.62; None outside 0..1."""
+    raw = raw.strip()
+    if raw.endswith("%") or raw.lower().endswith("percent"):
+        v = float(re.sub(r"[^\d.]", "", raw)) / 100.0
+    else:
+        v = float(raw)
+    return v if 0.0 <= v <= 1.0 else None
+
+
+def _small(word: str) -> int:
+    return int(word) if word.isdigit() else DENOMS.get(word.lower(), 0)
+
+
+def _subject(prefix: str) -> str | None:
+    """The subject words right before a probability verb ('Forecaster Dana Ruiz')."""
+    clause = re.split(r"[.;:!?,—–()]\s*", prefix)[-1].strip(" \"'“”")
+    prev = None
+    while prev != clause:
+        prev = clause
+        clause = _SUBJ_TRAIL_RE.sub("", clause).strip(" \"'“”")
+    words = clause.split()
+    if not words or len(words) > 5:
+        return None
+    if words[0].lower() in _SELF_FORMS or words[0].lower() in ("our", "my"):
+        return "we"
+    first = words[0].lower()
+    if words[0][0].islower() and first not in ("community", "crowd", "market", "markets",
+                                               "forecasters", "median") \
+            and (len(words) == 1 or first not in ("the", "top")):
+        return None
+    return " ".join(words)
+
+
+def _byline(text: str) -> str | None:
+    """'By the Lumen Forecasting desk | ...' / 'Posted by Ravi Okafor' -> the name."""
+    for m in BYLINE_RE.finditer(text[:2000]):
+        line_end = text.find("\n", m.start())
+        line = text[m.start(): line_end if line_end >= 0 else len(text)]
+        if len(line) > 90:
+            continue
+        return re.sub(r"\s+(?:team|desk|group|staff)$", "", m.group("name").strip(), flags=re.I)
+    return None
+
+
 class ForecastFinder:
     """Regex forecasts per sentence; 'we'/'us' resolve to the document's named forecaster."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.patterns = forecast_patterns()
+
+    def _extra(self, doc: Doc, stext: str, a: int, b: int, drafts: list[ForecastDraft]
+               ) -> None:
+        """The looser phrasings (EXTRA_RULES), only in documents that talk forecasts."""
+        models = [(m.start - a, m.end - a) for m in doc._.gw_models or [] if a <= m.start < b]
+        named = NAMED_FORECASTER_RE.search(stext)
+        for kind, rx in EXTRA_RULES:
+            for m in rx.finditer(stext):
+                if kind == "frac":
+                    num, den = _small(m.group("num")), _small(m.group("den"))
+                    if not num or not den or num > den:
+                        continue
+                    value: float | None = num / den
+                    ps, pe = m.span("num")[0], m.span("den")[1]
+                else:
+                    ps, pe = m.span("p")
+                    value = _parse_prob(m.group("p"))
+                if value is None:
+                    continue
+                if any(d.prob_start < a + pe and a + ps < d.prob_end for d in drafts):
+                    continue
+                prefix = stext[:m.start()]
+                clause_start = max((prefix.rfind(c) for c in ".;:!?,"), default=-1) + 1
+                if kind in ("at", "gives"):
+                    if any(clause_start <= ms < m.start() for ms, _ in models):
+                        continue  # "GLM-5.3 is at 58%": a score, not a forecast
+                    if kind == "at" and _SCORE_AFTER_RE.match(stext, pe):
+                        continue
+                if kind == "number":
+                    issuer: str | None = "we"
+                elif named:
+                    issuer = named.group("name")
+                elif kind in ("odds",):
+                    issuer = None
+                else:
+                    issuer = _subject(prefix)
+                if kind in ("at",) and issuer is None:
+                    continue
+                cond = kind == "move" and bool(CONDITIONAL_RE.search(stext))
+                drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
+                                            True))
+                p0 = m.groupdict().get("p0")
+                if p0:
+                    a0, b0 = m.span("p0")
+                    drafts.append(ForecastDraft(issuer, float(p0) / 100.0, False, None, a, b,
+                                                a + a0, a + b0, True))
+                elif not cond:
+                    prev = _ANY_PREVIOUS_RE.search(stext, pe)
+                    if prev:
+                        g = "p" if prev.group("p") else "q"
+                        a0, b0 = prev.span(g)
+                        if not any(d.prob_start <= a + a0 < d.prob_end for d in drafts):
+                            drafts.append(ForecastDraft(issuer, float(prev.group(g)) / 100.0,
+                                                        False, None, a, b, a + a0, a + b0,
+                                                        True))
 
     def _level_issuer(self, phrase: str | None, mid: str) -> str | None:
         """'The community forecast' -> itself; 'Our forecast, published by X' -> X."""
@@ -86,6 +207,8 @@ class ForecastFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
         drafts: list[ForecastDraft] = []
+        forecasty = bool(FORECAST_DOC_RE.search(text))
+        self._byline = _byline(text) if forecasty else None
         for sent in doc._.gw_sentences or []:
             if sent.kind != SENTENCE:
                 continue
@@ -96,7 +219,8 @@ class ForecastFinder:
             for kind, rx in self.patterns.rules:
                 for m in rx.finditer(stext):
                     ps, pe = m.span("p")
-                    if any(a <= ps < b for a, b in taken):
+                    if any(a <= ps < b for a, b in taken) or any(
+                            d.prob_start <= sent.start + ps < d.prob_end for d in drafts):
                         continue
                     value = float(m.group("p"))
                     if not 0 <= value <= 100:
@@ -127,12 +251,20 @@ class ForecastFinder:
                             drafts.append(ForecastDraft(
                                 issuer, float(prev.group("p")) / 100.0, False, prop,
                                 sent.start, sent.end, sent.start + a0, sent.start + b0))
+        if forecasty:  # second pass: the formulaic rules above take precedence
+            for sent in doc._.gw_sentences or []:
+                if sent.kind == SENTENCE:
+                    self._extra(doc, text[sent.start:sent.end], sent.start, sent.end, drafts)
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:
                 named.append((d.start, d.issuer))
+        first = named[0][1] if named else None
         for d in drafts:
-            if d.issuer is None or d.issuer.lower() in self.patterns.self_words:
-                d.issuer = self._resolve_self(doc, named, d.start)
+            if d.issuer is None and first is not None and d.notes_extra:
+                d.issuer = first
+            elif d.issuer is None or d.issuer.lower() in self.patterns.self_words:
+                d.issuer = self._byline or self._resolve_self(doc, named, d.start)
+        drafts.sort(key=lambda d: (d.start, d.prob_start))
         doc._.gw_forecasts = drafts
         return doc

@@ -73,7 +73,7 @@ def ngrams(toks: list[str]) -> dict[str, float]:
 
 
 def stance_features(text: str, sides: list[Side],
-                    figures: list[tuple[int, str, str | None]],
+                    figures: list[tuple],
                     context: list[float] | None = None) -> dict[str, float]:
     """Rule votes + side-tagged n-grams of one claim.
 
@@ -102,17 +102,23 @@ def stance_features(text: str, sides: list[Side],
         feats["sides=open"] = 1.0
     elif closeds:
         feats["sides=closed"] = 1.0
-    for _, kind, unit in figures:
+    for _, kind, unit, *_ in figures:
         feats[f"fig={kind}"] = 1.0
         if unit:
             feats[f"figunit={unit}"] = 1.0
     return feats
 
 
-def dimension_features(text: str, bench_dims: list[str]) -> dict[str, float]:
-    """Keyword hits per dimension (the rules), benchmark dimensions, and n-grams."""
+def dimension_features(text: str, bench_dims: list[str], rule_dims: list[str] | None = None
+                       ) -> dict[str, float]:
+    """Keyword hits per dimension (the rules), benchmark dimensions, the labels the rules
+    chose (``rule_dims``, in rank order), and n-grams."""
     p = claim_patterns()
     feats = ngrams(_tokens(text.lower()))
+    for i, d in enumerate(rule_dims or []):
+        feats[f"rule={d}"] = 1.0
+        if i == 0:
+            feats[f"rule1={d}"] = 1.0
     for name, rx in p.dimensions:
         n = len(rx.findall(text))
         if n:

@@ -38,8 +38,48 @@ def _negated(text: str, start: int, p: StancePatterns) -> bool:
     return bool(p.negators.search(window))
 
 
+FigureT = tuple  # (offset, kind, unit[, value, side of the linked model])
+
+
+def _figure_votes(figures: list[FigureT]) -> dict[str, float]:
+    """What the numbers say, by the taxonomy's definition: an open model scoring at or
+    above a closed one, or a small gap, is convergence; a large gap is divergence."""
+    out: dict[str, float] = {}
+    best: dict[tuple[str, str | None], float] = {}
+    for f in figures:
+        if len(f) < 5:
+            continue
+        _, kind, unit, value, side = f[:5]
+        if value is None:
+            continue
+        if kind in ("score", "elo") and side in ("open", "closed"):
+            key = (side, unit)
+            best[key] = max(best.get(key, float("-inf")), float(value))
+        elif kind == "gap":
+            small, large = (20.0, 50.0) if unit == "elo" else (3.0, 10.0)
+            if unit in ("pp", "%", "elo", None):
+                if value <= small:
+                    out["fig_gap_small"] = out.get("fig_gap_small", 0.0) + 0.5
+                elif value >= large:
+                    out["fig_gap_large"] = out.get("fig_gap_large", 0.0) + 0.5
+        elif kind == "lag" and unit == "months":
+            out["fig_lag_small" if value <= 6 else "fig_lag_large"] = 0.5
+    for (side, unit), v in best.items():
+        if side != "open" or ("closed", unit) not in best:
+            continue
+        diff = v - best[("closed", unit)]
+        tol = 40.0 if unit == "elo" else 8.0
+        if diff >= 0:
+            out["fig_cmp_conv"] = 1.0
+        elif diff > -tol / 2.5:
+            out["fig_cmp_conv"] = 0.5
+        elif diff <= -tol:
+            out["fig_cmp_div"] = 1.0
+    return out
+
+
 def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
-                 figures: list[tuple[int, str, str | None]] | None = None) -> dict[str, float]:
+                 figures: list[FigureT] | None = None) -> dict[str, float]:
     """The rule votes of one claim sentence, by source (also features of the learned part).
 
     ``sides`` are model mentions with known openness. ``figures`` are (offset, kind,
@@ -119,7 +159,12 @@ def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
                 f"sent_{side}_{'pos' if sign > 0 else 'neg'}", 0.0) + 1.0
             if side != "none":
                 score += SENTIMENT_WEIGHT * sign * (1.0 if side == "open" else -1.0)
-    for pos, kind, unit in figures or []:
+    fv = _figure_votes(list(figures or []))
+    for k, v in fv.items():
+        votes[k] = v
+        score += v if k in ("fig_cmp_conv", "fig_gap_small") else \
+            -v if k in ("fig_cmp_div", "fig_gap_large") else 0.0
+    for pos, kind, unit, *_ in figures or []:
         if kind == "cost" and unit == "x":
             score += 1.0
             votes["fig"] += 1.0
@@ -136,7 +181,7 @@ def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
 
 
 def stance_of(text: str, sides: list[Side], p: StancePatterns | None = None,
-              figures: list[tuple[int, str, str | None]] | None = None) -> str:
+              figures: list[FigureT] | None = None) -> str:
     """Stance of one claim sentence by the rules alone."""
     return label_of(stance_votes(text, sides, p, figures)["score"])
 
@@ -165,14 +210,15 @@ class StanceQualifier:
         models = doc._.gw_models or []
         figures = doc._.gw_figures or []
         claims = doc._.gw_claims or []
+        openness = {m.canonical: m.openness for m in models}
         inputs = []
         for claim in claims:
             sides = [Side(m.start - claim.start, m.end - claim.start,
                           "open" if m.openness == "open" else "closed")
                      for m in models
                      if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
-            figs = [(f.start - claim.start, f.kind, f.unit) for f in figures
-                    if claim.start <= f.start < claim.end]
+            figs = [(f.start - claim.start, f.kind, f.unit, f.value, openness.get(f.model))
+                    for f in figures if claim.start <= f.start < claim.end]
             votes = stance_votes(claim.text, sides, self.p, figs)
             score = votes["score"]
             inputs.append((sides, figs, score))
