@@ -1,5 +1,8 @@
 """The `ingest` flow: poll due sources, fetch new entries, extract and store in batches.
 
+Task arguments are wrapped in `quote` so Prefect does not walk every document of a
+batch looking for futures (that walk cost more than storing the batch).
+
 One Prefect task per batch of documents (not per document): Prefect's per-task
 overhead would otherwise dominate. Fetch tasks retry; every URL that does not
 become a document is recorded as a failure with its reason, and one bad source
@@ -15,6 +18,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import progress
 from flows.retry import run_deadline
@@ -148,7 +152,8 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
     validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
     progress.report("poll", 0, len(todo))
     polled: list[PolledSource] = []
-    futures = [poll_task.submit(batch, validators, config) for batch in chunks(todo, 8)]
+    futures = [poll_task.submit(quote(batch), quote(validators), quote(config))
+               for batch in chunks(todo, 8)]
     for fut in futures:
         polled.extend(fut.result())
         progress.report("poll", len(polled), len(todo))
@@ -196,13 +201,13 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
     while pending or fetching or extracting:
         while pending and len(fetching) < window:
             batch = pending.pop()
-            fetching.append((fetch_task.submit(batch, config), len(batch)))
+            fetching.append((fetch_task.submit(quote(batch), quote(config)), len(batch)))
         if fetching and (len(extracting) < window or not pending):
             fut, size = fetching.popleft()
             docs, fails = fut.result()
             counts["failures"] += _record(engine, fails, source_ids, run_id)
             if docs:
-                extracting.append((extract_task.submit(docs, processes), size))
+                extracting.append((extract_task.submit(quote(docs), processes), size))
             else:
                 done += size
                 progress.report("documents", done, total)
@@ -210,7 +215,7 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
             fut, size = extracting.popleft()
             extracted: BatchResult = fut.result()
             counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
-            counts.update(store_task(extracted, source_ids, database_url, run_id,
+            counts.update(store_task(quote(extracted), quote(source_ids), database_url, run_id,
                                      config.settings.near_duplicate_threshold))
             done += size
             progress.report("documents", done, total)

@@ -441,3 +441,25 @@ def test_migration_0003_backfills_signal_facts(db_url: str) -> None:
     # New writes keep working on the upgraded schema.
     with Session(engine) as s:
         assert dedup.refresh_openers(s, [1, 2, 3, 4, 5, 6]) == 0
+
+
+def test_concurrent_writers_leave_one_opening_row(db_url: str, extractor) -> None:  # type: ignore[no-untyped-def]
+    """Writers storing repeats of one claim at once: each cluster still counts once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = _engine(db_url)
+    texts = [f"Issue {i} of our digest.\n\n{CITATIONS[i % len(CITATIONS)]}\n\nUntil next time, "
+             f"reader number {i}." for i in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outs = list(pool.map(lambda it: _store(engine, extractor, f"https://d{it[0]}.example/",
+                                               it[1]), enumerate(texts)))
+    assert all(o.status in ("new", "duplicate") for o in outs)
+    assert assert_signal_facts_consistent(engine)
+    with Session(engine) as s:
+        openers = s.execute(select(func.count()).select_from(ClaimDimension).join(
+            Claim, Claim.id == ClaimDimension.claim_id).where(
+            Claim.text.contains("1.7%"), ClaimDimension.opens_at.is_not(None))).scalar()
+        dims = s.execute(select(func.count(func.distinct(ClaimDimension.dimension))).join(
+            Claim, Claim.id == ClaimDimension.claim_id).where(Claim.text.contains("1.7%"))
+        ).scalar()
+    assert openers == dims and dims

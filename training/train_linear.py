@@ -6,9 +6,9 @@ cross-validate them against the rules, grouped by document.
     .venv/bin/python training/train_linear.py training/examples.jsonl --cv      # compare
     .venv/bin/python training/train_linear.py training/examples.jsonl --write   # ship
 
---write stores extractors/nlp/models/stance.json (the dimension classifier is only
-cross-validated: it loses to the keyword rules). Only dev and seed gold
-may ever be in the examples file; the test split is for reporting.
+--write stores extractors/nlp/models/stance.json (the dimension classifier, alone or
+combined with the rules, is only cross-validated: it loses to the keyword rules). Only
+dev, dev2 and seed gold may ever be in the examples file; the test split is for reporting.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def main() -> None:
     ap.add_argument("examples")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=0.01)
+    ap.add_argument("--l2", type=float, default=0.03)
     ap.add_argument("--dl2", type=float, default=0.01)
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--thr", type=float, default=0.4)
@@ -153,7 +153,8 @@ def main() -> None:
     ap.add_argument("--hthr", type=float, default=0.6)
     ap.add_argument("--dthr", type=float, default=0.15)
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
-    ap.add_argument("--drop", default="b=", help="comma-separated feature prefixes to leave out")
+    ap.add_argument("--drop", default="b=,ctx",
+                    help="comma-separated feature prefixes to leave out")
     a = ap.parse_args()
     ex = [json.loads(line) for line in Path(a.examples).read_text().splitlines() if line]
     reg = load_registry(None)
@@ -196,16 +197,20 @@ def main() -> None:
                     res["dh"].append(hybrid_dims(pd[j], rd, a.hthr, a.cap, a.dthr))
                     res["srr"].append(ex[i].get("rule_stance") or "neutral")
         g = res["gold"]
+        labels = {"srr": "shipped extractor (TRAINING-SET, not CV)", "rule": "rules (CV)",
+                  "lr": "learned (CV)", "dr": "keyword hits only (CV)", "dl": "learned (CV)",
+                  "drr": "shipped rules (CV: rules have no fitted weights)",
+                  "dh": "rules + learned keep/add (CV)"}
         for name in ("srr", "rule", "lr"):
             acc = sum(x == y for x, y in zip(g, res[name], strict=True)) / len(g)
-            print(f"stance {name}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}")
+            print(f"stance {labels[name]}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}")
             conf = Counter(zip(g, res[name], strict=True))
             print("  gold\\pred " + " ".join(f"{c[:4]:>5}" for c in STANCES))
             for c in STANCES:
                 print(f"  {c[:10]:>10} " + " ".join(f"{conf[(c, q)]:>5}" for q in STANCES))
         for name in ("dr", "dl", "drr", "dh"):
             pr, rc, f1 = dim_f1(res["dg"], res[name])
-            print(f"dims {name}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
+            print(f"dims {labels[name]}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
     if a.write:
         MODELS_DIR.mkdir(parents=True, exist_ok=True)
         voc = vocab(sf, a.min_df)

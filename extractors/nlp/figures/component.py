@@ -21,16 +21,26 @@ from .patterns import (
     NUMBER_RE,
     ORDINALS,
     RANK_RE,
+    SPELLED_PCT_RE,
     TABLE_KIND_WORDS,
     TABLE_NUM_RE,
     figure_cues,
     parse_num,
+    spelled_value,
 )
 
 Mention = ModelMention | BenchmarkMention
 SOCIAL_RE = re.compile(r"u/\w|\bposted\b|\bcomments?\b|\bpoints\s+by\s+\w|\bupvotes?\b", re.I)
 NAME_SIZE_RE = re.compile(r"-(\d+(?:\.\d+)?)[Bb]$")
 RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
+# "gaps of 12 and 14 points", "30 or 40%": the first number shares the second's unit
+SHARED_UNIT_RE = re.compile(
+    r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|percent\b)|(?:\s|-)(?P<pp>points?\b|pp\b)"
+    r"|\s?(?P<x>x\b|×)|\s(?P<mo>months?\b))")
+# "Kimi K3 at 72", "GPT-5.6 scores 78": a bare number right after a model is its score
+MODEL_AT_RE = re.compile(
+    r"^\s*,?\s*(?:at|scores?|scored|scoring|posts?|posted|reaches|reached|hits?|with|:)\s*"
+    r"(?:a\s+|an\s+)?(?:score\s+of\s+)?$", re.I)
 
 
 def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -204,6 +214,16 @@ class FigureFinder:
                     prev = fig
                     continue
                 bare = self._bare(stext, m, prev, sent.start)
+                shared = SHARED_UNIT_RE.match(stext, m.end())
+                if bare is None and shared and v2 is None:
+                    bare = ("gap", "pp") if shared.group("pp") else \
+                        ("", "%") if shared.group("pct") else \
+                        ("cost" if cost_sentence else "gap", "x") if shared.group("x") else \
+                        ("lag", "months")
+                if bare is None and v2 is None and v1 <= 100 and any(
+                        sent.start <= x.end <= a and a - x.end <= 24
+                        and MODEL_AT_RE.match(text[x.end:a]) for x in doc._.gw_models or []):
+                    bare = ("score", None)
                 if bare is None and bench_sentence and "." in m.group("v1") \
                         and v1 <= 100 and v2 is None and not re.search(
                             r"(?:\bversion|\bv|\brelease|\bupdate)\s*$",
@@ -227,6 +247,17 @@ class FigureFinder:
             fig = Figure(v1, v2, unit, kind, model, bench, stext, a, b)
             out.append(fig)
             prev = fig
+        for m in SPELLED_PCT_RE.finditer(stext):
+            a, b = sent.start + m.start("w"), sent.start + m.end("w")
+            if _overlaps(a, b, blocked):
+                continue
+            v = spelled_value(m.group("w"))
+            if round(v / 100.0, 4) in forecast_values:
+                continue
+            _m, bench0 = self._tie(doc, sent, a, b)
+            kind = self._pct_kind(stext, m.start("w"), m.end(), bench0)
+            model, bench = self._tie(doc, sent, a, b, kind)
+            out.append(Figure(v, None, "%", kind, model, bench, stext, a, b))
         for m in RANK_RE.finditer(stext):
             grp = next(g for g in ("v1", "v2", "v3", "w", "w2", "w3") if m.group(g))
             a, b = sent.start + m.start(grp), sent.start + m.end(grp)

@@ -89,3 +89,23 @@ def figure_cues() -> FigureCues:
 
 def parse_num(s: str) -> float:
     return float(s.replace(",", ""))
+
+
+# "Sixty-two percent of companies": percentages written out in words
+_UNITS_W = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9}
+_TEENS_W = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+            "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS_W = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+           "eighty": 80, "ninety": 90}
+SPELLED_PCT_RE = re.compile(
+    rf"\b(?P<w>(?:{'|'.join(_TENS_W)})(?:[\s-](?:{'|'.join(_UNITS_W)}))?|{'|'.join(_TEENS_W)}|"
+    rf"{'|'.join(_UNITS_W)})\s+(?:percent|per\s+cent)\b", re.I)
+
+
+def spelled_value(words: str) -> float:
+    """'Sixty-two' -> 62.0."""
+    total = 0
+    for w in re.split(r"[\s-]+", words.lower()):
+        total += _TENS_W.get(w, 0) + _TEENS_W.get(w, 0) + _UNITS_W.get(w, 0)
+    return float(total)
