@@ -1,6 +1,6 @@
 """The `ingest` flow: poll due sources, fetch new entries, extract and store in batches.
 
-Task arguments are wrapped in `quote` so Prefect does not walk every document of a
+Task arguments are wrapped in `Opaque` so Prefect does not walk every document of a
 batch looking for futures (that walk cost more than storing the batch).
 
 One Prefect task per batch of documents (not per document): Prefect's per-task
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from flows import progress
 from flows.retry import run_deadline
@@ -27,6 +26,7 @@ from flows.steps import (
     Candidate,
     Failure,
     PolledSource,
+    Validators,
     collect_candidates,
     extract_documents,
     fetch_documents,
@@ -37,31 +37,49 @@ from models.documents import DocumentInput
 from storage import load
 from storage.db import get_engine, upgrade
 
+T = TypeVar("T")
+
 
 def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     size = max(1, size)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+class Opaque(Generic[T]):
+    """A task argument Prefect does not walk into.
+
+    Prefect visits every element of list, dict and dataclass arguments looking for
+    futures; for a batch of documents that walk cost more than storing it. A plain
+    object is not visited (`prefect.utilities.annotations.quote` does the same but
+    does not survive the trip to Dask workers).
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
 @task(name="poll-sources", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def poll_task(sources: Sequence[SourceConfig], validators: dict[str, tuple[str | None, str | None]],
-              config: Config) -> list[PolledSource]:
-    return poll_sources(sources, validators, config.settings)
+def poll_task(sources: Opaque[Sequence[SourceConfig]], validators: Opaque[Validators],
+              config: Opaque[Config]) -> list[PolledSource]:
+    return poll_sources(sources.value, validators.value, config.value.settings)
 
 
 @task(name="fetch-documents", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def fetch_task(cands: Sequence[Candidate], config: Config) -> tuple[list[DocumentInput],
-                                                                     list[Failure]]:
-    return fetch_documents(cands, config.settings)
+def fetch_task(cands: Opaque[Sequence[Candidate]],
+               config: Opaque[Config]) -> tuple[list[DocumentInput], list[Failure]]:
+    return fetch_documents(cands.value, config.value.settings)
 
 
 @task(name="extract-documents", cache_policy=NO_CACHE)
-def extract_task(docs: Sequence[DocumentInput], processes: int = 0) -> BatchResult:
-    return extract_documents(docs, processes)
+def extract_task(docs: Opaque[Sequence[DocumentInput]], processes: int = 0) -> BatchResult:
+    return extract_documents(docs.value, processes)
 
 
 @task(name="store-documents", cache_policy=NO_CACHE)
-def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str | None,
+def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
+               database_url: str | None,
                run_id: int, near_threshold: float = load.DEFAULT_NEAR_DUPLICATE) -> Counter[str]:
     """Store each document in its own transaction; a failure loses only that document.
 
@@ -73,9 +91,10 @@ def store_task(batch: BatchResult, source_ids: dict[str, int], database_url: str
     engine = get_engine(database_url)
     counts: Counter[str] = Counter()
     stored_urls: list[str] = []
-    for item in batch.items:
+    ids = source_ids.value
+    for item in batch.value.items:
         doc = item.document
-        sid = source_ids.get(doc.source_name or "")
+        sid = ids.get(doc.source_name or "")
         try:
             out = load.store_document(engine, doc, item.extraction, sid,
                                       fingerprint(doc.text, item.extraction), near_threshold)
@@ -152,7 +171,7 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
     validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
     progress.report("poll", 0, len(todo))
     polled: list[PolledSource] = []
-    futures = [poll_task.submit(quote(batch), quote(validators), quote(config))
+    futures = [poll_task.submit(Opaque(batch), Opaque(validators), Opaque(config))
                for batch in chunks(todo, 8)]
     for fut in futures:
         polled.extend(fut.result())
@@ -201,13 +220,13 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
     while pending or fetching or extracting:
         while pending and len(fetching) < window:
             batch = pending.pop()
-            fetching.append((fetch_task.submit(quote(batch), quote(config)), len(batch)))
+            fetching.append((fetch_task.submit(Opaque(batch), Opaque(config)), len(batch)))
         if fetching and (len(extracting) < window or not pending):
             fut, size = fetching.popleft()
             docs, fails = fut.result()
             counts["failures"] += _record(engine, fails, source_ids, run_id)
             if docs:
-                extracting.append((extract_task.submit(quote(docs), processes), size))
+                extracting.append((extract_task.submit(Opaque(docs), processes), size))
             else:
                 done += size
                 progress.report("documents", done, total)
@@ -215,7 +234,7 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
             fut, size = extracting.popleft()
             extracted: BatchResult = fut.result()
             counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
-            counts.update(store_task(quote(extracted), quote(source_ids), database_url, run_id,
+            counts.update(store_task(Opaque(extracted), Opaque(source_ids), database_url, run_id,
                                      config.settings.near_duplicate_threshold))
             done += size
             progress.report("documents", done, total)
