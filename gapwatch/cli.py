@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gapwatch import env
+from gapwatch.cli_common import fail, parse_when
 
 env.apply(verbose="--verbose" in sys.argv)
 
@@ -30,11 +30,6 @@ DEMO_CONFIG = Path(__file__).resolve().parent.parent / "data" / "demo" / "source
 DbUrl = Annotated[str | None, typer.Option(
     "--database-url", envvar="GAPWATCH_DATABASE_URL",
     help="SQLAlchemy URL; default sqlite ./data/gapwatch.db")]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(code)
 
 
 @contextmanager
@@ -65,7 +60,7 @@ def _run_ingest(config: str | None, feeds: list[str], urls: list[str], arxiv: li
         try:
             load_config(config)  # fail fast with a clear message, before Prefect starts
         except ConfigError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     from flows.ingest import run_ingest
 
     with _progress():
@@ -100,7 +95,7 @@ def ingest(
     if not (config or feed or url or arxiv):
         config = "sources.toml" if Path("sources.toml").exists() else None
         if config is None:
-            _fail("nothing to ingest: give --config, --feed, --url, --arxiv or --demo")
+            fail("nothing to ingest: give --config, --feed, --url, --arxiv or --demo")
     result = _run_ingest(config, feed or [], url or [], arxiv or [], database_url, force)
     _print_run(result, database_url)
 
@@ -140,7 +135,7 @@ def extract(paths: Annotated[list[Path], typer.Argument(help=".txt, .md or .html
         try:
             docs.append((p, *read_document(p)))
         except (OSError, ParseError) as exc:
-            _fail(f"{p}: {exc}")
+            fail(f"{p}: {exc}")
     extractor = get_extractor()
     for (p, title, _text), ex in zip(docs, extractor.extract_many([t for _, _, t in docs]),
                                     strict=True):
@@ -151,17 +146,6 @@ def extract(paths: Annotated[list[Path], typer.Argument(help=".txt, .md or .html
             from gapwatch.render_extract import print_extraction
 
             print_extraction(console, str(p), title, ex)
-
-
-def _parse_when(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        ts = datetime.fromisoformat(value)
-    except ValueError:
-        _fail(f"--{name}: expected an ISO date or timestamp, got {value!r}")
-        raise
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
 @app.command()
@@ -185,16 +169,16 @@ def claims(
     from storage.queries import ClaimFilter, list_claims
 
     if dimension and dimension not in DIMENSIONS:
-        _fail(f"unknown dimension {dimension!r}; one of: {', '.join(DIMENSIONS)}")
+        fail(f"unknown dimension {dimension!r}; one of: {', '.join(DIMENSIONS)}")
     if stance and stance not in STANCES:
-        _fail(f"unknown stance {stance!r}; one of: {', '.join(STANCES)}")
+        fail(f"unknown stance {stance!r}; one of: {', '.join(STANCES)}")
     if openness and openness not in OPENNESS:
-        _fail(f"unknown openness {openness!r}; one of: {', '.join(OPENNESS)}")
+        fail(f"unknown openness {openness!r}; one of: {', '.join(OPENNESS)}")
     if fmt not in ("table", "json", "csv"):
-        _fail("--format must be table, json or csv")
+        fail("--format must be table, json or csv")
     f = ClaimFilter(dimension=dimension, stance=stance, model=model, openness=openness,
-                    source=source, since=_parse_when(since, "since"),
-                    until=_parse_when(until, "until"), distinct=clusters)
+                    source=source, since=parse_when(since, "since"),
+                    until=parse_when(until, "until"), distinct=clusters)
     rows = list_claims(get_engine(database_url), f, limit=limit)
     if fmt == "json":
         for r in rows:
@@ -255,7 +239,7 @@ def serve(config: Annotated[str, typer.Option("--config", "-c")] = "sources.toml
     try:
         load_config(config)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not os.environ.get("PREFECT_API_URL"):
         err.print("[yellow]PREFECT_API_URL is not set: start a server with `prefect server "
                   "start` and export PREFECT_API_URL=http://127.0.0.1:4200/api (see README)"

@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from gapwatch.cli_common import fail, parse_when
 
 DbUrl = Annotated[str | None, typer.Option(
     "--database-url", envvar="GAPWATCH_DATABASE_URL",
     help="SQLAlchemy URL; default sqlite ./data/gapwatch.db")]
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _when(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        ts = datetime.fromisoformat(value)
-    except ValueError:
-        _fail(f"--{name}: expected an ISO date or timestamp, got {value!r}")
-        raise
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
-
-
 def _check(value: str | None, allowed: tuple[str, ...], name: str) -> None:
     if value and value not in allowed:
-        _fail(f"unknown {name} {value!r}; one of: {', '.join(allowed)}")
+        fail(f"unknown {name} {value!r}; one of: {', '.join(allowed)}")
 
 
 def api(
@@ -55,7 +40,7 @@ def api(
     try:
         token = resolve_token(None, config)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise
     app = create_app(ApiSettings(database_url=database_url, api_token=token,
                                  cors_origins=tuple(cors_origin or ()), config_path=config))
@@ -112,18 +97,18 @@ def export(
                            "benchmark", "kind"},
                "forecasts": {"text", "issuer"}}[what]
     if given - allowed:
-        _fail(f"not a filter for {what}: --{', --'.join(sorted(given - allowed))}")
+        fail(f"not a filter for {what}: --{', --'.join(sorted(given - allowed))}")
     if output is None and fmt == "parquet":
-        _fail("--output is required for parquet")
-    window = {"since": _when(since, "since"), "until": _when(until, "until"),
-              "as_of": _when(as_of, "as-of")}
+        fail("--output is required for parquet")
+    window = {"since": parse_when(since, "since"), "until": parse_when(until, "until"),
+              "as_of": parse_when(as_of, "as-of")}
     engine = get_engine(database_url)
     columns, rows = ex.rows_for(
         what, engine,
         claims=ClaimFilter(dimension=dimension, stance=stance, model=model, openness=openness,
                            organization=organization, source=source, hedged=hedged, text=text,
-                           ingested_since=_when(ingested_since, "ingested-since"),
-                           ingested_until=_when(ingested_until, "ingested-until"), **window),
+                           ingested_since=parse_when(ingested_since, "ingested-since"),
+                           ingested_until=parse_when(ingested_until, "ingested-until"), **window),
         figures=FigureFilter(model=model, benchmark=benchmark, kind=kind, openness=openness,
                              organization=organization, source=source, dimension=dimension,
                              stance=stance, **window),

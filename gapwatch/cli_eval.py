@@ -9,17 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False,
-                               soft_wrap=True)
-    raise typer.Exit(code)
+from gapwatch.cli_common import fail
 
 
 def eval_command(
@@ -37,23 +33,23 @@ def eval_command(
 
     for label, d in (("GOLD_DIR", gold_dir), ("DOCS_DIR", docs_dir)):
         if not d.is_dir():
-            _fail(f"{label} {d} is not a directory")
+            fail(f"{label} {d} is not a directory")
     try:
         golds = load_gold_dir(gold_dir)
     except GoldError as exc:
-        _fail(f"invalid gold file: {exc}")
+        fail(f"invalid gold file: {exc}")
     if not golds:
-        _fail(f"no gold *.json files in {gold_dir}")
+        fail(f"no gold *.json files in {gold_dir}")
     missing = [g for g in golds if not (docs_dir / g.doc).is_file()]
     if missing:
         listing = "\n".join(f"  {g.doc}  (gold {g.path})" for g in missing)
-        _fail(f"{len(missing)} document(s) not found in {docs_dir}:\n{listing}")
+        fail(f"{len(missing)} document(s) not found in {docs_dir}:\n{listing}")
     texts: list[str] = []
     for g in golds:
         try:
             texts.append((docs_dir / g.doc).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"cannot read {docs_dir / g.doc}: {exc}")
+            fail(f"cannot read {docs_dir / g.doc}: {exc}")
     warnings = [w for g, t in zip(golds, texts, strict=True) for w in text_warnings(g, t)]
 
     from extractors.nlp import get_extractor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from gapwatch.api import first_party
 from models.taxonomy import DIMENSIONS, STANCES
 from storage import analytics
 from storage.analytics import SignalWindow, period_start
+
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gapwatch-signals")
 
 
 def now() -> datetime:
@@ -58,7 +61,12 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
     first appeared, copies left out); `mentions` gives the live claims behind them by
     stance, copies and repeats included, and `copies` the difference.
     """
-    rows = analytics.stance_counts(engine, w)
+    # The grouped count is the slow read; the figures and forecasts are read meanwhile on
+    # another connection (the database works while this thread waits).
+    counting = _POOL.submit(analytics.stance_counts, engine, w)
+    figs = analytics.latest_gap_lag(engine, w)
+    recent = analytics.latest_forecasts(engine, w.as_of, limit=forecasts) if forecasts else []
+    rows = counting.result()
     step = timedelta(weeks=1) if w.bucket == "week" else timedelta(days=1)
     periods = []
     p = w.since.date()
@@ -68,7 +76,6 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
     by_dim: dict[str, dict[Any, dict[str, tuple[int, int]]]] = {}
     for dim, period, stance, clusters, mentions in rows:
         by_dim.setdefault(dim, {}).setdefault(period, {})[stance] = (clusters, mentions)
-    figs = analytics.latest_gap_lag(engine, w)
     dims = [w.dimension] if w.dimension else list(DIMENSIONS)
     out_dims = []
     for dim in dims:
@@ -104,8 +111,7 @@ def signals(engine: Engine, w: SignalWindow, forecasts: int = 20) -> dict[str, A
         "dimensions": out_dims,
         "latest_gap": [_compact_figure(f) for f in figs if f["kind"] == "gap"][:10],
         "latest_lag": [_compact_figure(f) for f in figs if f["kind"] == "lag"][:10],
-        "forecasts": analytics.latest_forecasts(engine, w.as_of, limit=forecasts)
-        if forecasts else [],
+        "forecasts": recent,
     }
 
 
