@@ -17,77 +17,27 @@ rows/s of each is reported, so the gap between the app's writer and COPY is visi
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.common import OUT, SEED, log, timed, write_json
 from bench.corpus import CLAIMS, _fill
+from storage.pgserver import create_database, temporary_server
 
 STANCES = ("convergence", "divergence", "neutral")
 VERSION = "bench"
 
 
-def _pg_bin(name: str) -> str:
-    found = shutil.which(name)
-    candidates = [found] if found else []
-    candidates += [str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                                          reverse=True)]
-    for c in candidates:
-        if c and os.path.exists(c):
-            return c
-    raise SystemExit(f"PostgreSQL binary {name} not found")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_pg_user(args: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-@contextmanager
-def pg_server() -> Iterator[str]:
-    """A temporary server; yields its base URL (no database name)."""
-    tmp = tempfile.mkdtemp(prefix="gapwatch-bench-pg-")
-    data = os.path.join(tmp, "data")
-    if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres", "postgres")
-    port = _free_port()
-    subprocess.run(_as_pg_user([_pg_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres",
-                                "-E", "UTF8"]), check=True, capture_output=True)
-    opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1"
-    subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-o", opts, "-l",
-                                os.path.join(tmp, "log"), "-w", "start"]),
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-m", "fast", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+def pg_server():  # type: ignore[no-untyped-def]
+    """A temporary, durable server (default settings: the numbers mean something)."""
+    return temporary_server(durable=True, prefix="gapwatch-bench-pg-")
 
 
 def fresh_database(server: str) -> str:
-    import psycopg
-
-    name = "bench_" + uuid.uuid4().hex[:10]
-    with psycopg.connect(_dsn(server + "/postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{server}/{name}"
+    return create_database(server, prefix="bench_")
 
 
 def _dsn(url: str) -> str:

@@ -1,17 +1,9 @@
-"""Shared fixtures: a real PostgreSQL server, fresh databases, Prefect settings.
-
-PostgreSQL refuses to run as root, so as root the server is started as the
-`postgres` user with runuser, in a temp dir, on a free loopback port.
-"""
+"""Shared fixtures: a real PostgreSQL server (storage.pgserver), fresh databases,
+Prefect settings."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,58 +27,24 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.pop("GAPWATCH_DATABASE_URL", None)
 
 
-def _pg_bin(name: str) -> str:
-    for candidate in (shutil.which(name), f"/usr/lib/postgresql/15/bin/{name}"):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    pytest.skip(f"PostgreSQL binary {name} not found")
-    raise AssertionError
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_pg_user(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A PostgreSQL server for the whole session; yields its base URL (no database)."""
-    tmp = tempfile.mkdtemp(prefix="gapwatch-pg-")
-    data = os.path.join(tmp, "data")
-    if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres", "postgres")
-    port = _free_port()
-    subprocess.run(_as_pg_user([_pg_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres",
-                                "--no-sync", "-E", "UTF8"]),
-                   check=True, capture_output=True)
-    opts = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-o", opts, "-l",
-                                os.path.join(tmp, "log"), "-w", "start"]),
-                   check=True, capture_output=True)
+    from storage.pgserver import PostgresNotFound, temporary_server
+
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        with temporary_server(durable=False, max_connections=200) as url:
+            yield url
+    except PostgresNotFound as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture()
 def pg_url(pg_server: str) -> str:
     """A fresh, empty PostgreSQL database for one test."""
-    import psycopg
+    from storage.pgserver import create_database
 
-    name = "t_" + uuid.uuid4().hex[:12]
-    dsn = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{pg_server}/{name}"
+    return create_database(pg_server)
 
 
 @pytest.fixture()
