@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from array import array
 from collections.abc import Iterator
@@ -30,6 +28,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from storage.pgserver import create_database, temporary_server  # noqa: E402
 
 DIMENSIONS = ("overall", "coding", "reasoning", "multimodal", "long_context", "agentic",
               "reliability", "evaluation", "compute", "talent", "data", "methods", "cost",
@@ -56,18 +56,6 @@ SUPERSEDED_SHARE = 0.02  # claims of original documents a later revision dropped
 
 # --- PostgreSQL ----------------------------------------------------------------
 
-def _pg_bin(name: str) -> str:
-    for cand in (shutil.which(name), *sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                                             reverse=True)):
-        if cand and os.path.exists(cand):
-            return str(cand)
-    raise SystemExit(f"PostgreSQL binary {name} not found")
-
-
-def _as_pg_user(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -77,31 +65,10 @@ def free_port() -> int:
 @contextmanager
 def postgres() -> Iterator[str]:
     """A throwaway server tuned for bulk loading; yields a database URL."""
-    tmp = tempfile.mkdtemp(prefix="gapwatch-bench-pg-")
-    data = os.path.join(tmp, "data")
-    if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(_as_pg_user([_pg_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres",
-                                "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
-    opts = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB "
-            "-c maintenance_work_mem=512MB -c work_mem=32MB -c max_wal_size=4GB "
-            "-c effective_cache_size=2GB -c random_page_cost=1.1")
-    subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-o", opts, "-l",
-                                os.path.join(tmp, "log"), "-w", "start"]),
-                   check=True, capture_output=True)
-    try:
-        import psycopg
-
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres",
-                             autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
-    finally:
-        subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", data, "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    tuning = {"shared_buffers": "512MB", "maintenance_work_mem": "512MB", "work_mem": "32MB",
+              "max_wal_size": "4GB", "effective_cache_size": "2GB", "random_page_cost": "1.1"}
+    with temporary_server(durable=False, prefix="gapwatch-bench-pg-", settings=tuning) as srv:
+        yield create_database(srv, prefix="bench_")
 
 
 # --- data ----------------------------------------------------------------------

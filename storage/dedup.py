@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -427,6 +428,17 @@ def _day_range(day: Any, stamp: Any, since: datetime, until: datetime) -> list[A
     return cond
 
 
+_READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gapwatch-counts")
+
+
+def _halves(since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """[since, until) cut at the midnight (UTC) nearest its middle, when there is one."""
+    since, until = _utc(since), _utc(until)
+    days = (until.date() - since.date()).days
+    mid = datetime.combine(since.date() + timedelta(days=days // 2), datetime.min.time(), UTC)
+    return [(since, mid), (mid, until)] if since < mid < until else [(since, until)]
+
+
 def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, int, int]]:
     """(dimension, period start, stance, clusters, mentions) for /signals and the summary.
 
@@ -434,8 +446,8 @@ def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, 
     date_field). Clusters: the clusters whose opening claim (see the module doc) falls
     in the period, as it stood at as_of. Mentions: every live claim in the period,
     copies and repeats of earlier clusters included; mentions - clusters are the copies
-    behind them. One grouped query over claim_dimension alone (an index-only scan on
-    PostgreSQL); weeks (from Monday) are folded here.
+    behind them. A grouped query over claim_dimension alone (an index-only scan on
+    PostgreSQL, run as two halves at once there); weeks (from Monday) are folded here.
     """
     cd = ClaimDimension
     published = getattr(w, "date_field", "published") == "published"
@@ -449,20 +461,29 @@ def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, 
 
     clusters = (func.count(cd.opens_at) if w.as_of is None
                 else func.count().filter(cd.opens_at <= _utc(w.as_of)))
-    stmt = (select(day, cd.dimension, cd.stance, clusters, func.count())
-            .where(*_day_range(day, stamp, w.since, w.until), *signal_live(w.as_of)))
-    if w.dimension:
-        stmt = stmt.where(cd.dimension == w.dimension)
-    stmt = stmt.group_by(day, cd.dimension, cd.stance)
+
+    def count(bounds: tuple[datetime, datetime]) -> list[Any]:
+        stmt = (select(day, cd.dimension, cd.stance, clusters, func.count())
+                .where(*_day_range(day, stamp, *bounds), *signal_live(w.as_of)))
+        if w.dimension:
+            stmt = stmt.where(cd.dimension == w.dimension)
+        with engine.connect() as conn:  # plain rows: no ORM layer for thousands of groups
+            return list(conn.execute(stmt.group_by(day, cd.dimension, cd.stance)).all())
+
+    # On PostgreSQL the two halves of the window (split at a midnight, so their days are
+    # disjoint) are counted at once on two connections: two cores instead of one.
+    parts = (_halves(w.since, w.until) if engine.dialect.name == "postgresql"
+             else [(w.since, w.until)])
+    rows = [r for part in _READS.map(count, parts) for r in part] if len(parts) > 1 \
+        else count(parts[0])
     folded: dict[tuple[str, date, str], list[int]] = {}
-    with Session(engine) as s:
-        for d, dim, stance, n_clusters, n in s.execute(stmt).all():
-            d = _as_date(d)
-            if w.bucket == "week":
-                d = d - timedelta(days=d.weekday())
-            acc = folded.setdefault((dim, d, stance), [0, 0])
-            acc[0] += int(n_clusters or 0)
-            acc[1] += int(n)
+    for d, dim, stance, n_clusters, n in rows:
+        d = _as_date(d)
+        if w.bucket == "week":
+            d = d - timedelta(days=d.weekday())
+        acc = folded.setdefault((dim, d, stance), [0, 0])
+        acc[0] += int(n_clusters or 0)
+        acc[1] += int(n)
     return [(k[0], k[1], k[2], v[0], v[1]) for k, v in sorted(folded.items())]
 
 

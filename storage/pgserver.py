@@ -43,10 +43,12 @@ def _as_pg_user(args: list[str]) -> list[str]:
 
 @contextmanager
 def temporary_server(*, durable: bool = True, max_connections: int = 100,
-                     prefix: str = "gapwatch-pg-") -> Iterator[str]:
+                     prefix: str = "gapwatch-pg-",
+                     settings: dict[str, str] | None = None) -> Iterator[str]:
     """Start a server in a temp dir on a free port; yield its URL without a database.
 
-    durable=False turns off fsync and friends: fine for tests, not for measuring.
+    durable=False turns off fsync and friends: fine for tests and bulk loads, not
+    for measuring write speed. `settings` are extra server settings (-c k=v).
     """
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     tmp = tempfile.mkdtemp(prefix=prefix)
@@ -60,6 +62,7 @@ def temporary_server(*, durable: bool = True, max_connections: int = 100,
     if not durable:
         init.append("--no-sync")
         opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    opts += "".join(f" -c {k}={v}" for k, v in (settings or {}).items())
     try:
         subprocess.run(_as_pg_user(init), check=True, capture_output=True)
         subprocess.run(_as_pg_user([pg_ctl, "-D", data, "-o", opts, "-l",
