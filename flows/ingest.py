@@ -36,6 +36,7 @@ from models.config import Config, SourceConfig, adhoc_sources, load_config
 from models.documents import DocumentInput
 from storage import load
 from storage.db import get_engine, upgrade
+from storage.polling import save_validators
 
 T = TypeVar("T")
 
@@ -80,8 +81,11 @@ def extract_task(docs: Opaque[Sequence[DocumentInput]], processes: int = 0) -> B
 @task(name="store-documents", cache_policy=NO_CACHE)
 def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
                database_url: str | None,
-               run_id: int, near_threshold: float = load.DEFAULT_NEAR_DUPLICATE) -> Counter[str]:
+               run_id: int, near_threshold: float = load.DEFAULT_NEAR_DUPLICATE,
+               ) -> tuple[Counter[str], set[str]]:
     """Store each document in its own transaction; a failure loses only that document.
+
+    Returns the counts and the names of sources with a document that failed to store.
 
     Each document is fingerprinted (MinHash + claim keys) so that copies are linked to
     the earliest document of their story and repeated claims join one cluster.
@@ -91,6 +95,7 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
     engine = get_engine(database_url)
     counts: Counter[str] = Counter()
     stored_urls: list[str] = []
+    failed_sources: set[str] = set()
     ids = source_ids.value
     for item in batch.value.items:
         doc = item.document
@@ -103,6 +108,7 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
                                 reason=f"{type(exc).__name__}: {exc}", run_id=run_id,
                                 source_id=sid)
             counts["failures"] += 1
+            failed_sources.add(doc.source_name or "")
             continue
         counts[f"documents_{out.status}"] += 1
         counts["claims_new"] += out.claims
@@ -113,7 +119,7 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
         counts["claims_superseded"] += out.claims_superseded
         stored_urls.append(doc.url)
     load.resolve_failures(engine, stored_urls)
-    return counts
+    return counts, failed_sources
 
 
 def _record(engine: Any, failures: Sequence[Failure], source_ids: dict[str, int],
@@ -188,20 +194,24 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
     for p in polled:
         counts["sources_not_modified"] += p.not_modified
         counts["entries_seen"] += len(p.entries) + len(p.papers) + (p.document is not None)
-        load.record_poll(engine, source_ids[p.source.name], ok=p.ok, etag=p.etag,
-                         last_modified=p.last_modified,
+        load.record_poll(engine, source_ids[p.source.name], ok=p.ok,
                          error=p.failure.reason if p.failure else None,
                          new_items=fresh_by_source[p.source.name], hint_seconds=p.hint_seconds)
     counts["failures"] += _record(engine, failures, source_ids, run_id)
 
     batches = chunks(cands, config.settings.batch_size)
     progress.report("documents", 0, len(cands))
-    _pipeline(engine, config, batches, source_ids, run_id, database_url, counts)
+    failed = _pipeline(engine, config, batches, source_ids, run_id, database_url, counts)
+    # A feed's ETag/Last-Modified are kept only once its new entries are safely stored:
+    # after a crash or a failed store, the next poll must not get a 304 and skip them.
+    for p in polled:
+        if p.ok and not p.not_modified and p.source.name not in failed:
+            save_validators(engine, source_ids[p.source.name], p.etag, p.last_modified)
 
 
 def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
               source_ids: dict[str, int], run_id: int, database_url: str | None,
-              counts: Counter[str]) -> None:
+              counts: Counter[str]) -> set[str]:
     """fetch -> extract -> store, one task per batch, a few batches in flight at once.
 
     The window bounds memory and keeps per-host load close to the configured
@@ -217,6 +227,7 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
     pending.reverse()
     done = 0
     total = sum(len(b) for b in batches)
+    failed: set[str] = set()  # sources with a document that failed extraction or storage
     while pending or fetching or extracting:
         while pending and len(fetching) < window:
             batch = pending.pop()
@@ -234,10 +245,15 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
             fut, size = extracting.popleft()
             extracted: BatchResult = fut.result()
             counts["failures"] += _record(engine, extracted.failures, source_ids, run_id)
-            counts.update(store_task(Opaque(extracted), Opaque(source_ids), database_url, run_id,
-                                     config.settings.near_duplicate_threshold))
+            failed.update(f.source_name or "" for f in extracted.failures)
+            stored, store_failed = store_task(Opaque(extracted), Opaque(source_ids),
+                                              database_url, run_id,
+                                              config.settings.near_duplicate_threshold)
+            counts.update(stored)
+            failed |= store_failed
             done += size
             progress.report("documents", done, total)
+    return failed
 
 
 def _unchanged(cand: Candidate, stored: dict[str, str]) -> bool:

@@ -140,3 +140,29 @@ url = "http://192.168.0.10/page.html"
     assert malformed and malformed[0].stage == "parse" and "feed" in malformed[0].reason.lower()
     assert any(f.kind == "connect_failed" for f in fails.values())
     assert any(f.url.startswith("ftp://") for f in fails.values())
+
+
+def test_a_failed_store_keeps_the_feed_unconditional(demo_base: str, sqlite_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection at the storage boundary: the feed's ETag is not kept, so the next
+    poll gets the feed again (not a 304) and the document that failed is stored then."""
+    from storage import load
+
+    config = str(DEMO_DIR / "sources.toml")
+    real_store = load.store_document
+
+    def flaky_store(engine, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc.url.endswith("six-months-behind.html"):
+            raise OSError("disk full (injected)")
+        return real_store(engine, doc, *args, **kwargs)
+
+    monkeypatch.setattr(load, "store_document", flaky_store)
+    first = ingest(config_path=config, database_url=sqlite_url, force=True)
+    with Session(get_engine(sqlite_url)) as s:
+        fails = s.execute(select(FetchFailure).where(FetchFailure.stage == "store")).scalars()
+        assert [f.url.rsplit("/", 1)[-1] for f in fails] == ["six-months-behind.html"]
+    monkeypatch.setattr(load, "store_document", real_store)
+    second = ingest(config_path=config, database_url=sqlite_url, force=True)
+    assert second["documents_new"] == 1
+    assert second["sources_not_modified"] < second["sources_polled"]
+    assert first["documents_new"] + 1 == _count(sqlite_url, Document)
