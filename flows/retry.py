@@ -82,7 +82,7 @@ def retry_failed(config_path: str | None = None, database_url: str | None = None
 
 def _retry(engine: Any, config: Config, rows: list[failure_sql.OpenFailure], run_id: int,
            database_url: str | None, counts: Counter[str]) -> None:
-    from flows.ingest import store_task
+    from flows.ingest import Opaque, store_task
 
     source_ids = {r.source_name: r.source_id for r in rows
                   if r.source_name and r.source_id is not None}
@@ -115,7 +115,8 @@ def _retry(engine: Any, config: Config, rows: list[failure_sql.OpenFailure], run
                                 status_code=f.status_code)
         counts["still_failing"] += len(new_failures)
         ids = {k: v for k, v in source_ids.items() if v is not None}
-        stored_counts = store_task(extracted, ids, database_url, run_id)
+        stored_counts, _ = store_task(Opaque(extracted), Opaque(ids), database_url, run_id,
+                                      config.settings.near_duplicate_threshold)
         counts.update(stored_counts)
         ok = {item.document.url for item in extracted.items}
         ok_stored = load.stored_hashes(engine, ok)

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from models.tables import FetchFailure, Source
 from storage.db import session_scope
 
-RETRYABLE_STAGES: tuple[str, ...] = ("fetch", "parse")
+RETRYABLE_STAGES: tuple[str, ...] = ("fetch", "parse", "extract", "store")
 # Failures no refetch can fix: the feed entry had nothing to fetch.
 _NOT_RETRYABLE_KINDS: tuple[str, ...] = ("no_link",)
 
