@@ -134,6 +134,20 @@ class Claim(SQLModel, table=True):
               postgresql_where=text("superseded_at IS NULL")),
         Index("ix_claim_ingested_id", "ingested_at", "id"),
         Index("ix_claim_published_id", "published_at", "id"),
+        # Cluster lookups (storage/dedup.ClusterAssigner): the earliest clustered claim
+        # with a text key or a bag key is one index descent.
+        Index("ix_claim_text_key_id", "text_key", "id",
+              sqlite_where=text("cluster_id IS NOT NULL"),
+              postgresql_where=text("cluster_id IS NOT NULL")),
+        Index("ix_claim_bag_key_id", "bag_key", "id",
+              sqlite_where=text("cluster_id IS NOT NULL"),
+              postgresql_where=text("cluster_id IS NOT NULL")),
+        # Opening rows of a new document's claims (dedup.refresh_new_openers): the
+        # latest claim of a cluster, and its superseded claims, without a cluster scan.
+        Index("ix_claim_cluster_ingested", "cluster_id", "ingested_at", "id"),
+        Index("ix_claim_cluster_superseded", "cluster_id",
+              sqlite_where=text("superseded_at IS NOT NULL"),
+              postgresql_where=text("superseded_at IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)
@@ -148,8 +162,8 @@ class Claim(SQLModel, table=True):
     published_at: datetime | None = _ts()
     ingested_at: datetime | None = _ts(nullable=False)
     cluster_id: int | None = Field(default=None, foreign_key="claim_cluster.id", index=True)
-    text_key: str | None = Field(default=None, index=True)  # hash of the normalised sentence
-    bag_key: str | None = Field(default=None, index=True)  # hash of its content words
+    text_key: str | None = None  # hash of the normalised sentence
+    bag_key: str | None = None  # hash of its content words
     origin: str | None = Field(default=None, index=True)  # whose finding it reports
     revision: int = 1  # the document revision that first contained it
     superseded_at: datetime | None = _ts(index=True)  # when a revision dropped it

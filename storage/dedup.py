@@ -27,6 +27,7 @@ whenever a cluster's claims change. A claim without a cluster is its own.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import Engine, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Engine, and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -159,78 +160,225 @@ def _numbers_compatible(a: str | None, b: str | None) -> bool:
 
 
 @dataclass(slots=True)
+class _NewCluster:
+    """A cluster this document creates; its id is known once the batch is inserted."""
+
+    key: str
+    text: str
+    norm: str
+    numbers: str | None
+    origin: str | None
+    origin_key: str | None
+    id: int = 0
+
+
+_Ref = int | _NewCluster  # an existing cluster id, or one this document creates
+
+
+def _key_rows(dialect: str, name: str) -> tuple[str, str]:
+    """A FROM item yielding one row per value of the bound list `name`, and its column.
+
+    One statement whatever the number of values: PostgreSQL unnests an array, SQLite
+    walks a JSON array (json_each), so the SQL text, and its cached plan, never change.
+    """
+    if dialect == "postgresql":
+        return f"unnest(CAST(:{name} AS text[])) AS k_{name}(v)", f"k_{name}.v"
+    return f"json_each(:{name}) AS k_{name}", f"k_{name}.value"
+
+
+def _key_param(dialect: str, values: Sequence[str]) -> Any:
+    return list(values) if dialect == "postgresql" else json.dumps(list(values))
+
+
+@dataclass(slots=True)
 class ClusterAssigner:
-    """Finds or creates the cluster of each claim of one document, in its transaction."""
+    """Finds or creates the clusters of one document's claims, in its transaction.
+
+    Set-based: whatever the number of claims, the database is asked a fixed number of
+    questions (the earliest clustered claim per text key and per bag key, the fuzzy
+    candidates per origin and per numbers key, clusters already keyed by a text key),
+    then the claims are matched in document order in Python exactly as one-by-one
+    lookups would match them (a claim sees the clusters of the claims before it), and
+    the new clusters are inserted in one statement.
+    """
 
     s: Session
     document_id: int
     now: datetime
     created: int = 0
     joined: int = 0
-    # exact/bag key -> cluster, for the claims of this document not yet inserted
-    _local: dict[str, int] = field(default_factory=dict)
+    clusters: set[int] = field(default_factory=set)  # every cluster assigned so far
+    assigned: list[int] = field(default_factory=list)  # per claim, in order, across calls
 
-    def assign(self, text: str, key: ClaimKeyLike | None) -> int:
-        exact = key.exact if key else plain_key(text)
-        cid = self._local.get(exact) or self._by_claim(Claim.text_key, exact)
-        bag_ok = key is not None and len(key.norm.split()) >= MIN_BAG_WORDS
-        if cid is None and key is not None and bag_ok:
-            cid = self._local.get("bag:" + key.bag) or self._by_claim(Claim.bag_key, key.bag)
-        if cid is None and key is not None:
-            cid = self._fuzzy(key)
-        if cid is None:
-            cid = self._create(text, exact, key)
-            self.created += 1
-        else:
-            self.joined += 1
-        self._local[exact] = cid
-        if key is not None and bag_ok:
-            self._local["bag:" + key.bag] = cid
-        return cid
+    def assign_all(self, items: Sequence[tuple[str, ClaimKeyLike | None]]) -> list[int]:
+        """Cluster ids for (claim text, fingerprint key) pairs, in order."""
+        if not items:
+            return []
+        dialect = self.s.get_bind().dialect.name
+        prepared = []
+        for text_, key in items:
+            exact = key.exact if key else plain_key(text_)
+            bag_ok = key is not None and len(key.norm.split()) >= MIN_BAG_WORDS
+            prepared.append((text_, key, exact, bag_ok))
+        exacts = list(dict.fromkeys(p[2] for p in prepared))
+        bags = list(dict.fromkeys(p[1].bag for p in prepared if p[3] and p[1] is not None))
+        by_text, by_bag = self._first_clusters(dialect, exacts, bags)
+        # Fuzzy candidates and already-keyed clusters, for the claims that may need them
+        # (fetching a few more than needed changes nothing).
+        open_ = [(key, exact) for _t, key, exact, bag_ok in prepared if exact not in by_text
+                 and not (bag_ok and key is not None and key.bag in by_bag)]
+        origins = list(dict.fromkeys(k.origin.casefold() for k, _e in open_ if k and k.origin))
+        numbers = list(dict.fromkeys(k.numbers for k, _e in open_ if k and k.numbers))
+        by_origin, by_numbers = self._fuzzy_rows(dialect, origins, numbers)
+        keyed = self._keyed(list(dict.fromkeys(e for _k, e in open_)))
 
-    def _by_claim(self, col: Any, value: str) -> int | None:
-        return self.s.execute(select(Claim.cluster_id).where(col == value,
-                                                             Claim.cluster_id.is_not(None))
-                              .order_by(Claim.id).limit(1)).scalar()
+        local: dict[str, _Ref] = {}
+        new: list[_NewCluster] = []
+        refs: list[_Ref] = []
+        for text_, key, exact, bag_ok in prepared:
+            ref: _Ref | None = local.get(exact) or by_text.get(exact)
+            if ref is None and key is not None and bag_ok:
+                ref = local.get("bag:" + key.bag) or by_bag.get(key.bag)
+            if ref is None and key is not None:
+                ref = self._fuzzy(key, new, by_origin, by_numbers)
+            if ref is None:
+                ref = keyed.get(exact)
+                if ref is None:
+                    origin = key.origin if key else None
+                    ref = _NewCluster(exact, text_, key.norm if key else
+                                      " ".join(text_.casefold().split()),
+                                      key.numbers if key else None, origin,
+                                      origin.casefold() if origin else None)
+                    new.append(ref)
+                self.created += 1
+            else:
+                self.joined += 1
+            local[exact] = ref
+            if key is not None and bag_ok:
+                local["bag:" + key.bag] = ref
+            refs.append(ref)
+        self._create(dialect, new)
+        ids = [r if isinstance(r, int) else r.id for r in refs]
+        self.clusters.update(ids)
+        self.assigned += ids
+        return ids
 
-    def _fuzzy(self, key: ClaimKeyLike) -> int | None:
-        """Same origin and numbers (or close wording), or near-identical wording, same numbers."""
-        cc = ClaimCluster
+    def _first_clusters(self, dialect: str, exacts: Sequence[str], bags: Sequence[str],
+                        ) -> tuple[dict[str, int], dict[str, int]]:
+        """The cluster of the earliest clustered claim per text key and per bag key: one
+        statement, one index descent per key (claim(text_key, id), claim(bag_key, id))."""
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        for tag, col, values in (("t", "text_key", exacts), ("b", "bag_key", bags)):
+            if not values:
+                continue
+            src, val = _key_rows(dialect, tag)
+            parts.append(f"SELECT '{tag}', {val}, (SELECT c.cluster_id FROM claim c "
+                         f"WHERE c.{col} = {val} AND c.cluster_id IS NOT NULL "
+                         f"ORDER BY c.id LIMIT 1) FROM {src}")
+            params[tag] = _key_param(dialect, values)
+        found: dict[str, dict[str, int]] = {"t": {}, "b": {}}
+        if parts:
+            for tag, value, cid in self.s.connection().execute(
+                    text(" UNION ALL ".join(parts)), params):
+                if cid is not None:
+                    found[tag][value] = int(cid)
+        return found["t"], found["b"]
+
+    def _fuzzy_rows(self, dialect: str, origins: Sequence[str], numbers: Sequence[str],
+                    ) -> tuple[dict[str, list[tuple[int, Any, Any, Any]]],
+                               dict[str, list[tuple[int, Any, Any, Any]]]]:
+        """The newest FUZZY_CANDIDATES clusters per origin key and per numbers key, newest
+        first: (id, numbers_key, norm_text, origin_key). One statement."""
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        cols = "cc.id, cc.numbers_key, cc.norm_text, cc.origin_key"
+        for tag, col, values in (("o", "origin_key", origins), ("n", "numbers_key", numbers)):
+            if not values:
+                continue
+            src, val = _key_rows(dialect, tag)
+            newest = (f"SELECT c2.id FROM claim_cluster c2 WHERE c2.{col} = {val} "
+                      f"ORDER BY c2.id DESC LIMIT {FUZZY_CANDIDATES}")
+            if dialect == "postgresql":
+                parts.append(f"SELECT '{tag}', {val}, {cols} FROM {src} CROSS JOIN LATERAL "
+                             f"(SELECT * FROM claim_cluster c2 WHERE c2.{col} = {val} "
+                             f"ORDER BY c2.id DESC LIMIT {FUZZY_CANDIDATES}) AS cc")
+            else:
+                parts.append(f"SELECT '{tag}', {val}, {cols} FROM {src} "
+                             f"JOIN claim_cluster cc ON cc.id IN ({newest})")
+            params[tag] = _key_param(dialect, values)
+        out: dict[str, dict[str, list[tuple[int, Any, Any, Any]]]] = {"o": {}, "n": {}}
+        if parts:
+            for tag, value, cid, nums, norm, origin in self.s.connection().execute(
+                    text(" UNION ALL ".join(parts)), params):
+                out[tag].setdefault(value, []).append((int(cid), nums, norm, origin))
+            for rows in (*out["o"].values(), *out["n"].values()):
+                rows.sort(key=lambda r: -r[0])
+        return out["o"], out["n"]
+
+    def _keyed(self, exacts: Sequence[str]) -> dict[str, int]:
+        """Clusters already keyed by these text keys (their first claims may be gone)."""
+        if not exacts:
+            return {}
+        t = ClaimCluster.__table__
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(exacts)):
+            found.update({k: int(i) for i, k in self.s.connection().execute(
+                select(t.c.id, t.c.key).where(t.c.key.in_(chunk)))})
+        return found
+
+    @staticmethod
+    def _fuzzy(key: ClaimKeyLike, new: Sequence[_NewCluster],
+               by_origin: Mapping[str, list[tuple[int, Any, Any, Any]]],
+               by_numbers: Mapping[str, list[tuple[int, Any, Any, Any]]]) -> _Ref | None:
+        """Same origin and numbers (or close wording), or near-identical wording, same numbers.
+
+        Candidates are the newest clusters first: those this document created so far
+        (newer than any stored one), then the stored ones, FUZZY_CANDIDATES in all.
+        """
         if key.origin:
-            rows = self.s.execute(select(cc.id, cc.numbers_key, cc.norm_text)
-                                  .where(cc.origin_key == key.origin.casefold())
-                                  .order_by(cc.id.desc()).limit(FUZZY_CANDIDATES)).all()
-            for cid, nums, norm in rows:
+            ok = key.origin.casefold()
+            mine_new: list[tuple[_Ref, Any, Any, Any]] = [
+                (c, c.numbers, c.norm, c.origin_key) for c in reversed(new) if c.origin_key == ok]
+            for ref, nums, norm, _o in [*mine_new, *by_origin.get(ok, [])][:FUZZY_CANDIDATES]:
                 if key.numbers or nums:
                     if _numbers_compatible(key.numbers, nums):
-                        return int(cid)
+                        return ref
                 elif _word_jaccard(key.norm, norm) >= SAME_FINDING:
-                    return int(cid)
+                    return ref
         if key.numbers:
-            rows = self.s.execute(select(cc.id, cc.norm_text, cc.origin_key)
-                                  .where(cc.numbers_key == key.numbers)
-                                  .order_by(cc.id.desc()).limit(FUZZY_CANDIDATES)).all()
             mine = key.origin.casefold() if key.origin else None
-            for cid, norm, origin in rows:
+            same: list[tuple[_Ref, Any, Any, Any]] = [
+                (c, c.numbers, c.norm, c.origin_key) for c in reversed(new)
+                if c.numbers == key.numbers]
+            for ref, _n, norm, origin in [*same, *by_numbers.get(key.numbers, [])
+                                          ][:FUZZY_CANDIDATES]:
                 if mine and origin and origin != mine:
                     continue
                 if _word_jaccard(key.norm, norm) >= NEAR_IDENTICAL:
-                    return int(cid)
+                    return ref
         return None
 
-    def _create(self, text: str, exact: str, key: ClaimKeyLike | None) -> int:
-        origin = key.origin if key else None
-        insert = (postgresql.insert if self.s.get_bind().dialect.name == "postgresql"
-                  else sqlite.insert)
-        self.s.execute(insert(ClaimCluster.__table__).values(
-            key=exact, text=text, norm_text=key.norm if key else " ".join(text.casefold().split()),
-            numbers_key=key.numbers if key else None, origin=origin,
-            origin_key=origin.casefold() if origin else None,
-            first_document_id=self.document_id, first_seen_at=self.now,
-        ).on_conflict_do_nothing(index_elements=["key"]))
-        cid = self.s.execute(select(ClaimCluster.id).where(ClaimCluster.key == exact)).scalar()
-        assert cid is not None
-        return int(cid)
+    def _create(self, dialect: str, new: Sequence[_NewCluster]) -> None:
+        """Insert the new clusters in creation order (ids follow it; one executemany,
+        whose compiled form is cached), then read their ids back by key.
+
+        A key another writer inserted meanwhile is left alone (ON CONFLICT; PostgreSQL
+        waits for that writer) and its committed row is read back instead.
+        """
+        if not new:
+            return
+        t = ClaimCluster.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self.s.connection().execute(
+            insert(t).on_conflict_do_nothing(index_elements=["key"]),
+            [{"key": c.key, "text": c.text, "norm_text": c.norm, "numbers_key": c.numbers,
+              "origin": c.origin, "origin_key": c.origin_key,
+              "first_document_id": self.document_id, "first_seen_at": self.now}
+             for c in new])
+        ids = self._keyed([c.key for c in new])
+        for c in new:
+            c.id = ids[c.key]
 
 
 # --- reads: what the summary, the claims list and the API count ------------------------
@@ -354,27 +502,29 @@ def refresh_openers(s: Session, claim_ids: Iterable[int],
     ids = sorted(set(claim_ids))
     clusters: set[int] = {int(c) for c in cluster_ids}
     singles: list[int] = []
+    conn = s.connection()  # Core rows: no ORM layer in the store path
+    claim, cd, cc = Claim.__table__, ClaimDimension.__table__, ClaimCluster.__table__
     for chunk in _chunks(ids):
-        for cid, cluster in s.execute(select(Claim.id, Claim.cluster_id)
-                                      .where(Claim.id.in_(chunk))).all():
+        for cid, cluster in conn.execute(select(claim.c.id, claim.c.cluster_id)
+                                         .where(claim.c.id.in_(chunk))).all():
             if cluster is None:
                 singles.append(int(cid))
             else:
                 clusters.add(int(cluster))
     ordered = sorted(clusters)
-    if s.get_bind().dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         for chunk in _chunks(ordered):
-            s.execute(select(ClaimCluster.id).where(ClaimCluster.id.in_(chunk))
-                      .order_by(ClaimCluster.id).with_for_update(key_share=True)).all()
-    cd = ClaimDimension
-    base = (select(cd.claim_id, cd.dimension, Claim.cluster_id, cd.ingested_at,
-                   cd.superseded_at, cd.is_copy, cd.opens_at)
-            .join(Claim, Claim.id == cd.claim_id))
+            conn.execute(select(cc.c.id).where(cc.c.id.in_(chunk))
+                         .order_by(cc.c.id).with_for_update(key_share=True)).all()
+    base = (select(cd.c.claim_id, cd.c.dimension, claim.c.cluster_id, cd.c.ingested_at,
+                   cd.c.superseded_at, cd.c.is_copy, cd.c.opens_at)
+            .join(claim, claim.c.id == cd.c.claim_id))
     rows: list[Any] = []
     for chunk in _chunks(ordered):
-        rows += s.execute(base.where(Claim.cluster_id.in_(chunk))).all()
+        rows += conn.execute(base.where(claim.c.cluster_id.in_(chunk))).all()
     for chunk in _chunks(singles):
-        rows += s.execute(base.where(cd.claim_id.in_(chunk), Claim.cluster_id.is_(None))).all()
+        rows += conn.execute(base.where(cd.c.claim_id.in_(chunk),
+                                        claim.c.cluster_id.is_(None))).all()
     groups: dict[tuple[int, str], list[Any]] = {}
     for r in rows:
         key = r.cluster_id if r.cluster_id is not None else -r.claim_id
@@ -390,11 +540,97 @@ def refresh_openers(s: Session, claim_ids: Iterable[int],
             if want != have:
                 changes.append({"cid": r.claim_id, "dim": r.dimension, "opens": want})
     if changes:
-        t = cd.__table__
-        s.execute(t.update().where(t.c.claim_id == bindparam("cid"),
+        t = cd
+        conn.execute(t.update().where(t.c.claim_id == bindparam("cid"),
                                    t.c.dimension == bindparam("dim"))
                   .values(opens_at=bindparam("opens")), changes)
     return len(changes)
+
+
+@dataclass(frozen=True, slots=True)
+class NewClaimRow:
+    """A claim_dimension row just written for a new document (live, opens_at NULL)."""
+
+    claim_id: int
+    cluster_id: int
+    dimension: str
+    is_copy: bool
+
+
+def refresh_new_openers(s: Session, document_id: int, now: datetime,
+                        rows: Sequence[NewClaimRow]) -> int:
+    """refresh_openers for the claims of a newly stored document, without re-reading
+    whole clusters; returns the rows changed (the same as refresh_openers would).
+
+    When every stored claim of a cluster sorts before the new ones (ingested earlier:
+    the usual case), appending rows leaves the stored rows' opens_at as they are
+    (opening_times reads a row's predecessors only), and the new rows need only two
+    facts per (cluster, dimension): whether a live original row exists (blocked), and
+    the latest supersession among original rows (the barrier). Both are answered by
+    index lookups that stop early. Clusters that fail the precondition (a concurrent
+    writer's later claims, equal timestamps) go through refresh_openers.
+    """
+    # A copy's rows never open and do not move any other row's opening: nothing to do.
+    rows = [r for r in rows if not r.is_copy]
+    if not rows:
+        return 0
+    now = _utc(now)
+    conn = s.connection()
+    dialect = conn.dialect.name
+    clusters = sorted({r.cluster_id for r in rows})
+    cc = ClaimCluster.__table__
+    if dialect == "postgresql":  # the same serialisation as refresh_openers
+        for chunk in _chunks(clusters):
+            conn.execute(select(cc.c.id).where(cc.c.id.in_(chunk))
+                         .order_by(cc.c.id).with_for_update(key_share=True)).all()
+    pairs = list(dict.fromkeys((r.cluster_id, r.dimension) for r in rows))
+    if dialect == "postgresql":
+        src = "unnest(CAST(:cl AS integer[]), CAST(:dim AS text[])) AS k(cl, dim)"
+        params: dict[str, Any] = {"cl": [p[0] for p in pairs], "dim": [p[1] for p in pairs]}
+        cl, dim, false = "k.cl", "k.dim", "false"
+    else:
+        src = "json_each(:pairs) AS k"
+        params = {"pairs": json.dumps(pairs)}
+        cl, dim, false = "json_extract(k.value, '$[0]')", "json_extract(k.value, '$[1]')", "0"
+    others = f"c.cluster_id = {cl} AND c.document_id <> :doc"
+    # CROSS JOIN: SQLite must walk the cluster's claims (indexed) and look their rows up,
+    # never scan every row of the dimension.
+    originals = (f"FROM claim c CROSS JOIN claim_dimension cd WHERE cd.claim_id = c.id "
+                 f"AND cd.dimension = {dim} AND {others} AND cd.is_copy = {false}")
+    sql = (f"SELECT {cl}, {dim}, "
+           f"(SELECT c.ingested_at FROM claim c WHERE {others} "
+           f"ORDER BY c.ingested_at DESC LIMIT 1), "
+           f"EXISTS (SELECT 1 {originals} AND c.superseded_at IS NULL), "
+           f"(SELECT MAX(cd.superseded_at) {originals} AND c.superseded_at IS NOT NULL) "
+           f"FROM {src}")
+    params["doc"] = document_id
+    state: dict[tuple[int, str], tuple[bool, datetime | None]] = {}
+    slow: set[int] = set()
+    for cluster, dimension, last, blocked, barrier in conn.execute(text(sql), params):
+        if last is not None and _utc(_as_datetime(last)) >= now:
+            slow.add(int(cluster))
+        state[(int(cluster), str(dimension))] = (
+            bool(blocked), _utc(_as_datetime(barrier)) if barrier is not None else None)
+    changes: list[dict[str, Any]] = []
+    for r in sorted(rows, key=lambda r: r.claim_id):
+        if r.cluster_id in slow:
+            continue
+        blocked, barrier = state[(r.cluster_id, r.dimension)]
+        if not blocked:
+            changes.append({"cid": r.claim_id, "dim": r.dimension,
+                            "opens": max(now, barrier) if barrier else now})
+        state[(r.cluster_id, r.dimension)] = (True, barrier)
+    if changes:
+        t = ClaimDimension.__table__
+        conn.execute(t.update().where(t.c.claim_id == bindparam("cid"),
+                                      t.c.dimension == bindparam("dim"))
+                     .values(opens_at=bindparam("opens")), changes)
+    return len(changes) + (refresh_openers(s, (), slow) if slow else 0)
+
+
+def _as_datetime(value: Any) -> datetime:
+    """A timestamp from a raw SQL row (SQLite hands back text)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def signal_live(as_of: datetime | None) -> list[Any]:
@@ -549,4 +785,4 @@ __all__ = ["ClusterAssigner", "ClusterTotals", "CopyMatch", "candidates",
            "cluster_detail", "cluster_grid", "cluster_mentions", "cluster_stance_counts",
            "cluster_totals", "document_copies", "totals_in", "drop_signature", "find_copy",
            "index_signature", "live_conditions", "opening_times", "original_document",
-           "plain_key", "refresh_openers", "signal_live"]
+           "NewClaimRow", "plain_key", "refresh_new_openers", "refresh_openers", "signal_live"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, select, update
+from sqlalchemy import Engine, bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -323,13 +323,16 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
                   .values(start=-Claim.id, end=-Claim.id))
         for link in (ClaimDimension, ClaimModel, ClaimBenchmark):
             s.execute(delete(link).where(link.claim_id.in_(kept_ids)))
-        for cid, c in kept:
-            key = _claim_key(fp, c)
-            s.execute(update(Claim).where(Claim.id == cid).values(
-                start=c.start, end=c.end, text=c.text, stance=c.stance, hedged=c.hedged,
-                speaker=c.speaker, extractor_version=ex.extractor_version,
-                published_at=doc.published_at,
-                origin=key.origin if key else None))
+        t = Claim.__table__
+        s.execute(t.update().where(t.c.id == bindparam("cid")).values(
+            start=bindparam("s_start"), end=bindparam("s_end"), text=bindparam("s_text"),
+            stance=bindparam("s_stance"), hedged=bindparam("s_hedged"),
+            speaker=bindparam("s_speaker"), extractor_version=ex.extractor_version,
+            published_at=doc.published_at, origin=bindparam("s_origin")),
+            [{"cid": cid, "s_start": c.start, "s_end": c.end, "s_text": c.text,
+              "s_stance": c.stance, "s_hedged": c.hedged, "s_speaker": c.speaker,
+              "s_origin": key.origin if key else None}
+             for cid, c in kept for key in (_claim_key(fp, c),)])
         _insert_links(s, kept_ids, [c for _cid, c in kept],
                       [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy)
                        for cid, c in kept])
@@ -337,7 +340,7 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
     assigner = dedup.ClusterAssigner(s, doc_id, now)
     new_ids = _insert_claims(s, doc_id, doc, added, ex.extractor_version, source_id, now, fp,
                              assigner, revision, is_copy=is_copy)
-    dedup.refresh_openers(s, [*gone, *(cid for cid, _c in kept), *new_ids])
+    dedup.refresh_openers(s, [*gone, *(cid for cid, _c in kept)], assigner.clusters)
     spans = [(c.start, c.end, cid) for cid, c in kept]
     spans += [(c.start, c.end, cid) for c, cid in zip(added, new_ids, strict=True)]
     figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
@@ -405,7 +408,14 @@ def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
     assigner = dedup.ClusterAssigner(s, doc_id, now)
     claim_ids = _insert_claims(s, doc_id, doc, claims, ex.extractor_version, source_id, now,
                                fp, assigner, is_copy=is_copy)
-    dedup.refresh_openers(s, claim_ids, touched_clusters)
+    touched = set(touched_clusters)
+    if touched:  # reprocess: clusters lost claims too, re-derive them whole
+        dedup.refresh_openers(s, (), {*assigner.clusters, *touched})
+    else:  # a new document only appends rows to its clusters
+        dedup.refresh_new_openers(s, doc_id, now, [
+            dedup.NewClaimRow(cid, cluster, d, is_copy)
+            for cid, cluster, c in zip(claim_ids, assigner.assigned, claims, strict=True)
+            for d in dict.fromkeys(c.dimensions)])
     spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
     figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
     return len(claims), figures, forecasts, assigner.created, assigner.joined
@@ -422,20 +432,28 @@ def _insert_claims(s: Session, doc_id: int, doc: DocumentInput, claims: Sequence
     """
     if not claims:
         return []
-    rows = []
-    for c in claims:
-        key = _claim_key(fp, c)
-        rows.append({"document_id": doc_id, "source_id": source_id, "text": c.text,
-                     "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
-                     "speaker": c.speaker, "extractor_version": version,
-                     "published_at": doc.published_at, "ingested_at": now,
-                     "cluster_id": assigner.assign(c.text, key),
-                     "text_key": key.exact if key else dedup.plain_key(c.text),
-                     "bag_key": key.bag if key else None,
-                     "origin": key.origin if key else None, "revision": revision})
-    result = s.execute(_insert(s, Claim.__table__).returning(
-        Claim.__table__.c.id, sort_by_parameter_order=True), rows)
-    claim_ids = [r[0] for r in result]
+    keys = [_claim_key(fp, c) for c in claims]
+    cluster_ids = assigner.assign_all([(c.text, key) for c, key in zip(claims, keys,
+                                                                      strict=True)])
+    rows = [{"document_id": doc_id, "source_id": source_id, "text": c.text,
+             "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
+             "speaker": c.speaker, "extractor_version": version,
+             "published_at": doc.published_at, "ingested_at": now, "cluster_id": cluster,
+             "text_key": key.exact if key else dedup.plain_key(c.text),
+             "bag_key": key.bag if key else None,
+             "origin": key.origin if key else None, "revision": revision}
+            for c, key, cluster in zip(claims, keys, cluster_ids, strict=True)]
+    # One executemany (its compiled form is cached; an executemany with ordered RETURNING
+    # runs row by row on SQLite, a multi-row VALUES recompiles per call), then the ids by
+    # span: the document's live claims of this version are exactly the ones just written
+    # plus those a revision kept, and they all have distinct spans.
+    t = Claim.__table__
+    s.execute(t.insert(), rows)
+    ids = {(start, end): cid for cid, start, end in s.execute(
+        select(t.c.id, t.c.start, t.c.end).where(
+            t.c.document_id == doc_id, t.c.extractor_version == version,
+            t.c.superseded_at.is_(None)))}
+    claim_ids = [ids[(c.start, c.end)] for c in claims]
     _insert_links(s, claim_ids, claims,
                   [_signal_facts(c.stance, doc.published_at, now, is_copy) for c in claims])
     return claim_ids

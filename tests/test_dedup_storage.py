@@ -450,9 +450,18 @@ def test_concurrent_writers_leave_one_opening_row(db_url: str, extractor) -> Non
     engine = _engine(db_url)
     texts = [f"Issue {i} of our digest.\n\n{CITATIONS[i % len(CITATIONS)]}\n\nUntil next time, "
              f"reader number {i}." for i in range(8)]
+    # Extract first (a spaCy pipeline is not safe to share between threads), then write
+    # from four threads at once.
+    jobs = []
+    for i, text in enumerate(texts):
+        ex = extractor.extract(text)
+        jobs.append((DocumentInput(url=f"https://d{i}.example/", kind="article", title="t",
+                                   text=text, source_name="s",
+                                   published_at=datetime(2026, 11, 1, tzinfo=UTC)),
+                     ex, fp.fingerprint(text, ex)))
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outs = list(pool.map(lambda it: _store(engine, extractor, f"https://d{it[0]}.example/",
-                                               it[1]), enumerate(texts)))
+        outs = list(pool.map(lambda job: load.store_document(engine, job[0], job[1], None,
+                                                             job[2], THRESHOLD), jobs))
     assert all(o.status in ("new", "duplicate") for o in outs)
     assert assert_signal_facts_consistent(engine)
     with Session(engine) as s:
