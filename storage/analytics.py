@@ -33,7 +33,7 @@ from models.tables import (
     Source,
 )
 from storage import dedup
-from storage.queries import ClaimFilter, ClaimRow, aware, figure_dict, list_claims
+from storage.queries import ClaimFilter, ClaimRow, aware, figure_dict, list_claims, model_conditions
 
 
 def utc(ts: datetime | None) -> datetime | None:
@@ -250,16 +250,9 @@ class FigureFilter:
 def _figure_conditions(f: FigureFilter) -> list[Any]:
     cond: list[Any] = list(_doc_visible(f.as_of))
     if f.model or f.openness or f.organization:
-        mcond: list[Any] = [Model.id == FigureRow.model_id]
-        if f.model:
-            key = f.model.lower()
-            mcond.append(or_(Model.id == key, func.lower(Model.family) == key,
-                             func.lower(Model.name) == key))
-        if f.openness:
-            mcond.append(Model.openness == f.openness)
-        if f.organization:
-            mcond.append(func.lower(Model.organization) == f.organization.lower())
-        cond.append(select(Model.id).where(*mcond).exists())
+        cond.append(select(Model.id).where(
+            Model.id == FigureRow.model_id,
+            *model_conditions(f.model, f.openness, f.organization)).exists())
     if f.benchmark:
         key = f.benchmark.lower()
         cond.append(FigureRow.benchmark_id.in_(

@@ -83,6 +83,21 @@ def _id_ceiling(s: Session, f: ClaimFilter) -> int | None:
     return -1 if top is None else int(top)  # -1: nothing of it ingested by then
 
 
+def model_conditions(model: str | None, openness: str | None,
+                     organization: str | None) -> list[Any]:
+    """Conditions on the Model table: `model` matches a canonical id, family or name."""
+    cond: list[Any] = []
+    if model:
+        key = model.lower()
+        cond.append(or_(Model.id == key, func.lower(Model.family) == key,
+                        func.lower(Model.name) == key))
+    if openness:
+        cond.append(Model.openness == openness)
+    if organization:
+        cond.append(func.lower(Model.organization) == organization.lower())
+    return cond
+
+
 def _claim_conditions(f: ClaimFilter, id_ceiling: int | None = None) -> list[Any]:
     cond: list[Any] = []
     if f.dimension and (f.since or f.until):
@@ -102,16 +117,9 @@ def _claim_conditions(f: ClaimFilter, id_ceiling: int | None = None) -> list[Any
     if f.stance:
         cond.append(Claim.stance == f.stance)
     if f.model or f.openness or f.organization:
-        mcond: list[Any] = [ClaimModel.claim_id == Claim.id, Model.id == ClaimModel.model_id]
-        if f.model:
-            key = f.model.lower()
-            mcond.append(or_(Model.id == key, func.lower(Model.family) == key,
-                             func.lower(Model.name) == key))
-        if f.openness:
-            mcond.append(Model.openness == f.openness)
-        if f.organization:
-            mcond.append(func.lower(Model.organization) == f.organization.lower())
-        cond.append(exists().where(*mcond))
+        cond.append(exists().where(ClaimModel.claim_id == Claim.id,
+                                   Model.id == ClaimModel.model_id,
+                                   *model_conditions(f.model, f.openness, f.organization)))
     if f.source:
         cond.append(Claim.source_id == select(Source.id).where(Source.name == f.source)
                     .scalar_subquery())
