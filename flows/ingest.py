@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
-from flows.retry import run_deadline
+from flows.retry import recorded_run
 from flows.steps import (
     BatchResult,
     Candidate,
@@ -152,15 +152,8 @@ def ingest(config_path: str | None = None, feeds: list[str] | None = None,
     run_id = load.start_run(engine, "ingest", EXTRACTOR_VERSION,
                             stale_after_seconds=2 * (config.settings.run_timeout or 3600))
     counts: Counter[str] = Counter()
-    try:
-        with run_deadline(config.settings.run_timeout):  # a stuck run fails, not hangs
-            _run(engine, config, sources, extra, source_ids, run_id, database_url, force,
-                 counts)
-    except BaseException as exc:
-        load.finish_run(engine, run_id, dict(counts), status="failed",
-                        error=f"{type(exc).__name__}: {exc}")
-        raise
-    load.finish_run(engine, run_id, dict(counts))
+    with recorded_run(engine, run_id, counts, config.settings.run_timeout):
+        _run(engine, config, sources, extra, source_ids, run_id, database_url, force, counts)
     logger.info("ingest run %s: %s", run_id, dict(counts))
     return {"run_id": run_id, **counts}
 

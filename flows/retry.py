@@ -47,6 +47,20 @@ def run_deadline(seconds: float | None) -> Iterator[None]:
         raise RunTimeout(f"run exceeded run_timeout of {seconds:g} s") from None
 
 
+@contextmanager
+def recorded_run(engine: Any, run_id: int, counts: Counter[str],
+                 timeout: float | None) -> Iterator[None]:
+    """Run the block under the run deadline and close the run row either way."""
+    try:
+        with run_deadline(timeout):  # a stuck run fails, not hangs
+            yield
+    except BaseException as exc:
+        load.finish_run(engine, run_id, dict(counts), status="failed",
+                        error=f"{type(exc).__name__}: {exc}")
+        raise
+    load.finish_run(engine, run_id, dict(counts))
+
+
 def _candidate(row: failure_sql.OpenFailure) -> Candidate | None:
     try:
         url = canonical_url(row.url)
@@ -68,14 +82,8 @@ def retry_failed(config_path: str | None = None, database_url: str | None = None
     rows = failure_sql.unresolved(engine, limit=limit)
     run_id = load.start_run(engine, "retry-failed", EXTRACTOR_VERSION)
     counts: Counter[str] = Counter(retried=len(rows))
-    try:
-        with run_deadline(config.settings.run_timeout):
-            _retry(engine, config, rows, run_id, database_url, counts)
-    except BaseException as exc:
-        load.finish_run(engine, run_id, dict(counts), status="failed",
-                        error=f"{type(exc).__name__}: {exc}")
-        raise
-    load.finish_run(engine, run_id, dict(counts))
+    with recorded_run(engine, run_id, counts, config.settings.run_timeout):
+        _retry(engine, config, rows, run_id, database_url, counts)
     logger.info("retry-failed run %s: %s", run_id, dict(counts))
     return {"run_id": run_id, **counts}
 
