@@ -66,17 +66,21 @@ class _Progress:
 
 def ingest_once(site: Site, base: str, n_docs: int, name: str, batch_size: int = 50,
                 profile: Path | None = None, window: int | None = None,
-                out_dir: Path = OUT) -> dict[str, Any]:
+                out_dir: Path = OUT, processes: int | None = None) -> dict[str, Any]:
     """One ingest run of the first ``n_docs`` pages into a fresh SQLite file in out_dir."""
     from flows import progress
     from flows.ingest import ingest
 
     n_feeds = -(-n_docs // site.per_feed)
     feeds = site.feeds[:n_feeds]
-    extra = {"pipeline_window": window} if window else None
+    extra: dict[str, Any] = {}
+    if window:
+        extra["pipeline_window"] = window
+    if processes is not None:
+        extra["extract_processes"] = processes
     out_dir.mkdir(parents=True, exist_ok=True)
     cfg = write_config(out_dir / f"{name}.toml", base, feeds, batch_size=batch_size,
-                       extra_settings=extra)
+                       extra_settings=extra or None)
     db = out_dir / f"{name}.db"
     url = _fresh_sqlite(db)
     prog = _Progress()
@@ -125,7 +129,8 @@ def extraction_alone(db: Path, every: int, batch_size: int) -> dict[str, Any]:
 
 def run(quick: bool = False, seed: int = SEED, sizes: tuple[int, ...] | None = None,
         batch_size: int = 50, per_feed: int | None = None,
-        profile: bool = False, window: int | None = None) -> dict[str, Any]:
+        profile: bool = False, window: int | None = None,
+        processes: int | None = None) -> dict[str, Any]:
     prefect_env()
     sizes = sizes or ((50, 150) if quick else (1_000, 10_000))
     per_feed = per_feed or (25 if quick else 100)
@@ -134,16 +139,18 @@ def run(quick: bool = False, seed: int = SEED, sizes: tuple[int, ...] | None = N
     log(f"ingest: corpus {site.root.name}: {site.n_docs} pages, {site.words:,} words, "
         f"{len(site.feeds)} feeds")
     result: dict[str, Any] = {"batch_size": batch_size, "per_feed": per_feed,
-                              "pipeline_window": window, "runs": {}}
+                              "pipeline_window": window, "extract_processes": processes,
+                              "runs": {}}
     with serve(site.root) as base:
         log(f"ingest: serving on {base}; warm-up run (Prefect server, spaCy, parser pool)")
         warm = ingest_once(site, base, min(20, per_feed), "ingest-warmup", batch_size,
-                           window=window)
+                           window=window, processes=processes)
         log(f"ingest: warm-up stored {warm['documents']} documents in {warm['seconds']:.1f} s")
         for n in sizes:
             log(f"ingest: {n} documents ...")
             prof_path = OUT / f"ingest-{n}.prof" if profile and n == min(sizes) else None
-            r = ingest_once(site, base, n, f"ingest-{n}", batch_size, prof_path, window)
+            r = ingest_once(site, base, n, f"ingest-{n}", batch_size, prof_path, window,
+                            processes=processes)
             log(f"ingest: {n}: {r['documents']} stored in {r['seconds']:.1f} s "
                 f"({r['docs_per_s']:.1f} docs/s), failures={r['failures']}")
             every = max(1, n // 1000)
@@ -168,11 +175,14 @@ def main(argv: list[str] | None = None) -> None:
                     help="cProfile the smallest size (bench/out/ingest-N.prof)")
     ap.add_argument("--window", type=int,
                     help="settings.pipeline_window (default: the project's default)")
+    ap.add_argument("--processes", type=int,
+                    help="settings.extract_processes (default: the project's default)")
     ap.add_argument("--json", type=Path, default=OUT / "ingest.json")
     args = ap.parse_args(argv)
     sizes = tuple(args.sizes) if args.sizes else None
     write_json(args.json, run(args.quick, args.seed, sizes, args.batch_size,
-                              profile=args.profile, window=args.window))
+                              profile=args.profile, window=args.window,
+                              processes=args.processes))
 
 
 if __name__ == "__main__":

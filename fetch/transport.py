@@ -7,7 +7,9 @@ into our typed errors (the rest of the fetcher never sees httpcore or httpx erro
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator
+from functools import cache
 
 import httpcore
 import httpx
@@ -82,12 +84,19 @@ class _MappedStream(httpx.AsyncByteStream):
             raise map_httpcore_error(exc, self._url) from None
 
 
+@cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads the whole CA bundle
+    (tens of milliseconds), and every batch of fetches opens a new client."""
+    return httpx.create_ssl_context()
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
     """Connection pool whose every new TCP connection passes the address policy."""
 
     def __init__(self, policy: AddressPolicy, max_connections: int) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=shared_ssl_context(),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,

@@ -101,8 +101,8 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
         doc = item.document
         sid = ids.get(doc.source_name or "")
         try:
-            out = load.store_document(engine, doc, item.extraction, sid,
-                                      fingerprint(doc.text, item.extraction), near_threshold)
+            fp = item.fingerprint or fingerprint(doc.text, item.extraction)
+            out = load.store_document(engine, doc, item.extraction, sid, fp, near_threshold)
         except Exception as exc:  # noqa: BLE001 - recorded, run continues
             load.record_failure(engine, url=doc.url, stage="store", kind="store_error",
                                 reason=f"{type(exc).__name__}: {exc}", run_id=run_id,

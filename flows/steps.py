@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from typing import TYPE_CHECKING
 
 from extractors.errors import ParseError
 from extractors.feeds import parse_feed
@@ -24,6 +25,9 @@ from fetch.settings import FetchSettings
 from models.config import Settings, SourceConfig
 from models.documents import DocumentInput, FeedEntry, Paper
 from models.records import Extraction
+
+if TYPE_CHECKING:  # datasketch takes a third of a second to import: only where it is used
+    from extractors.dedup import Fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,7 @@ class Candidate:
 class Extracted:
     document: DocumentInput
     extraction: Extraction
+    fingerprint: Fingerprint | None = None  # computed beside the extraction, in its worker
 
 
 @dataclass(slots=True)
@@ -304,25 +309,37 @@ def _with_feed_metadata(doc: DocumentInput, cand: Candidate) -> DocumentInput:
 
 # --- extract -----------------------------------------------------------------
 
-def extract_texts(texts: Sequence[str]) -> list[Extraction | str]:
-    """Extract a batch; a text that breaks the extractor gives its error message instead.
+def extract_texts(texts: Sequence[str]) -> list[tuple[Extraction, Fingerprint] | str]:
+    """Extract and fingerprint a batch; a text that breaks the extractor gives its error
+    message instead.
 
     The whole batch goes through `extract_many` (batched spaCy); only when that
     fails are the texts retried one by one, so one bad text costs one document.
+    Fingerprints (MinHash, claim keys) are made here, in the extraction worker, so that
+    the process that stores does nothing but store.
     """
+    from extractors.dedup import fingerprint
     from extractors.nlp import get_extractor
 
     extractor = get_extractor()
     try:
-        return list(extractor.extract_many(list(texts)))
+        results: list[Extraction | str] = list(extractor.extract_many(list(texts)))
     except Exception:  # noqa: BLE001 - fall back to one by one below
-        pass
-    out: list[Extraction | str] = []
-    for text in texts:
+        results = []
+        for text in texts:
+            try:
+                results.append(extractor.extract(text))
+            except Exception as exc:  # noqa: BLE001 - recorded with its reason
+                results.append(f"{type(exc).__name__}: {exc}")
+    out: list[tuple[Extraction, Fingerprint] | str] = []
+    for text, res in zip(texts, results, strict=True):
+        if isinstance(res, str):
+            out.append(res)
+            continue
         try:
-            out.append(extractor.extract(text))
+            out.append((res, fingerprint(text, res)))
         except Exception as exc:  # noqa: BLE001 - recorded with its reason
-            out.append(f"{type(exc).__name__}: {exc}")
+            out.append(f"fingerprint failed: {type(exc).__name__}: {exc}")
     return out
 
 
@@ -377,7 +394,7 @@ def extract_documents(docs: Sequence[DocumentInput], processes: int = 0) -> Batc
             out.failures.append(Failure(url=doc.url, stage="extract", kind="extractor_error",
                                         reason=res, source_name=doc.source_name))
         else:
-            out.items.append(Extracted(doc, res))
+            out.items.append(Extracted(doc, *res))
     return out
 
 

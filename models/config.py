@@ -44,7 +44,9 @@ class Settings:
     dask_address: str | None = None  # "local" or a scheduler address; unset: threads
     dask_workers: int = 2
     pipeline_window: int = 3  # batches in flight per stage
-    extract_processes: int = 1  # extraction worker processes; 0 = in the flow's process
+    # Extraction worker processes (spaCy loaded once in each): 2 keeps both cores of a small
+    # machine extracting while the flow process fetches and stores; 0 = in the flow's process.
+    extract_processes: int = 2
     # MinHash Jaccard (word 5-shingles) at or above which a new document is stored as a copy
     # of an earlier one. Tuned on tests/test_dedup_stories.py: syndicated copies (new
     # headline and boilerplate, a paragraph cut or added) score 0.65-0.85, an independent
