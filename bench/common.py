@@ -18,13 +18,9 @@ T = TypeVar("T")
 
 def prefect_env(home: Path | None = None) -> None:
     """Quiet, local, telemetry-free Prefect; must run before prefect is imported."""
-    os.environ.setdefault("PREFECT_HOME", str(home or OUT / "prefect-home"))
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    os.environ["PREFECT_LOGGING_SERVER_LEVEL"] = "CRITICAL"
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.pop("GAPWATCH_DATABASE_URL", None)
+    from gapwatch import env
+
+    env.isolated(home or OUT / "prefect-home")
 
 
 def word_count(texts: Iterable[str]) -> int:

@@ -114,13 +114,13 @@ def next_interval(current: int, *, ok: bool, new_items: int) -> int:
     return int(min(MAX_POLL_SECONDS, max(MIN_POLL_SECONDS, current * factor)))
 
 
-def record_poll(engine: Engine, source_id: int, *, ok: bool, etag: str | None = None,
-                last_modified: str | None = None, error: str | None = None,
+def record_poll(engine: Engine, source_id: int, *, ok: bool, error: str | None = None,
                 new_items: int = 0, hint_seconds: float | None = None) -> datetime | None:
     """Store the outcome of polling one source and schedule its next poll.
 
     `hint_seconds` (Cache-Control max-age, Retry-After) is a floor on the wait.
-    Returns the next poll time.
+    Returns the next poll time. The feed's validators are not saved here but by
+    storage.polling.save_validators, once what the poll brought is stored.
     """
     now = _now()
     with session_scope(engine) as s:
@@ -132,8 +132,6 @@ def record_poll(engine: Engine, source_id: int, *, ok: bool, etag: str | None = 
             src.consecutive_failures = 0
             src.last_success_at = now
             src.last_error = None
-            if etag is not None or last_modified is not None:
-                src.etag, src.last_modified = etag, last_modified
         else:
             src.consecutive_failures += 1
             src.last_error = error

@@ -3,11 +3,12 @@ Prefect settings."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from gapwatch import env
 
 # Hostile/crash/concurrency tests print a summary line at the end of the run.
 pytest_plugins = ["tests.hostile_summary"]
@@ -17,14 +18,7 @@ DEMO_DIR = ROOT / "data" / "demo"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 
 # Prefect: no telemetry, quiet server, and a reused home so its migrations run once.
-os.environ.setdefault("PREFECT_HOME", str(ROOT / ".pytest_cache" / "prefect-home"))
-Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ["PREFECT_LOGGING_SERVER_LEVEL"] = "CRITICAL"
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.pop("GAPWATCH_DATABASE_URL", None)
+env.isolated(ROOT / ".pytest_cache" / "prefect-home")
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,19 @@ import asyncio
 import dataclasses
 import socket
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from fetch import Fetcher, FetchError, FetchRequest, FetchResult, FetchSettings
+
+try:
+    from tests.hostile_server import Handler, HostileServer, garbage
+    from tests.hostile_server import trickle as hostile_trickle
+except ImportError:  # tests/ on sys.path instead of the project root
+    from hostile_server import Handler, HostileServer, garbage  # type: ignore[no-redef]
+    from hostile_server import trickle as hostile_trickle  # type: ignore[no-redef]
+
+__all__ = ["RawServer", "closed_port", "fast_settings", "fetch_one", "garbage", "silent",
+           "trickle"]
 
 LOCAL = ("127.0.0.1",)
 
@@ -51,78 +60,29 @@ def closed_port() -> int:
 
 
 class RawServer:
-    """A one-thread TCP server whose per-connection behaviour is a plain function.
+    """One misbehaviour for every connection, at the byte level (trickle, garbage,
+    silence), which pytest-httpserver cannot do: a HostileServer with a default route."""
 
-    pytest-httpserver cannot misbehave at the byte level (trickle, garbage), so these
-    cases get a socket of their own.
-    """
-
-    def __init__(
-        self, handler: Callable[[socket.socket, threading.Event], None], host: str = "127.0.0.1"
-    ) -> None:
-        self._handler = handler
-        self.stop = threading.Event()
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.1)
-        self.host = host
-        self.port = int(self.sock.getsockname()[1])
-        self.connections = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+    def __init__(self, handler: Handler, host: str = "127.0.0.1") -> None:
+        self._server = HostileServer(host, default=handler)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
+        return self._server.base + "/"
+
+    @property
+    def connections(self) -> int:
+        return self._server.connections
 
     def __enter__(self) -> RawServer:
-        self._thread.start()
+        self._server.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self._thread.join(timeout=5)
-        self.sock.close()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            with conn:
-                conn.settimeout(2)
-                try:
-                    _read_request_head(conn)
-                    self._handler(conn, self.stop)
-                except OSError:
-                    pass
+        self._server.__exit__(*exc)
 
 
-def _read_request_head(conn: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def trickle(conn: socket.socket, stop: threading.Event) -> None:
-    """Valid headers, then one body byte per second, well under any read timeout."""
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
-    while not stop.wait(1.0):
-        conn.sendall(b"x")
-
-
-def garbage(conn: socket.socket, stop: threading.Event) -> None:
-    """Not HTTP at all."""
-    conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n\r\n")
+trickle = hostile_trickle()  # valid headers, then one body byte per second
 
 
 def silent(conn: socket.socket, stop: threading.Event) -> None:

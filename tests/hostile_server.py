@@ -132,10 +132,12 @@ def lying_length(conn: socket.socket, stop: threading.Event) -> None:
 
 
 class HostileServer:
-    """Routes paths to misbehaving handlers; unknown paths get a 404."""
+    """Routes paths to misbehaving handlers; unknown paths get ``default`` (a 404)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", default: Handler | None = None) -> None:
         self.routes: dict[str, Handler] = {}
+        self.default = default or fixed(b"not found", "text/plain", "404 Not Found")
+        self.connections = 0
         self.stop = threading.Event()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
@@ -180,6 +182,7 @@ class HostileServer:
                 continue
             except OSError:
                 return
+            self.connections += 1
             t = threading.Thread(target=self._one, args=(conn,), daemon=True)
             self._threads.append(t)
             t.start()
@@ -190,9 +193,7 @@ class HostileServer:
             try:
                 path = _request_path(conn)
                 self.hits[path] = self.hits.get(path, 0) + 1
-                handler = self.routes.get(path) or fixed(b"not found", "text/plain",
-                                                         "404 Not Found")
-                handler(conn, self.stop)
+                (self.routes.get(path) or self.default)(conn, self.stop)
             except OSError:  # the client hung up: expected for every hostile path
                 pass
 

@@ -23,6 +23,7 @@ from models.tables import Claim as ClaimTable
 from models.tables import Document, Model, Source
 from storage import load
 from storage.db import get_engine, upgrade
+from storage.polling import save_validators
 from storage.queries import ClaimFilter, documents_to_reprocess, list_claims, summary
 
 TEXT = ("Kimi K2.5 scores 76.8% on SWE-bench Verified. "
@@ -150,8 +151,8 @@ def test_poll_state_and_adaptive_backoff(db_url: str) -> None:
     engine = _engine(db_url)
     src = SourceConfig("feed-a", "feed", "https://example.org/feed", interval_seconds=3600)
     sid = load.sync_sources(engine, [src])["feed-a"]
-    load.record_poll(engine, sid, ok=True, etag='"v1"', new_items=3,
-                     last_modified="Sun, 01 Nov 2026 00:00:00 GMT")
+    load.record_poll(engine, sid, ok=True, new_items=3)
+    save_validators(engine, sid, '"v1"', "Sun, 01 Nov 2026 00:00:00 GMT")
     load.sync_sources(engine, [src])  # re-sync keeps polling state
     state = load.source_states(engine, ["feed-a"])["feed-a"]
     assert state.etag == '"v1"' and state.consecutive_failures == 0
