@@ -291,4 +291,10 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
         assert path in spec["paths"], path
     params = {p["name"] for p in spec["paths"]["/claims"]["get"]["parameters"]}
     assert {"dimension", "stance", "model", "as_of", "cursor", "limit", "since"} <= params
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # Swagger UI's files come from this server (an offline install has no CDN).
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text
+    js = client.get("/static/swagger/swagger-ui-bundle.js")
+    assert js.status_code == 200 and "SwaggerUIBundle" in js.text
+    assert client.get("/static/swagger/swagger-ui.css").status_code == 200

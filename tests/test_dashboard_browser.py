@@ -107,3 +107,15 @@ def test_sentence_in_context(driver: Any, base: str) -> None:
     mark = _wait(driver, f"return document.querySelector('mark#c{claim['id']}.active')")
     assert XSS in mark.text
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
+
+
+def test_api_docs_render_offline(driver: Any, base: str) -> None:
+    """Swagger UI draws the API's operations from files this server ships."""
+    driver.get(base + "/docs")
+    title = _wait(driver, "const t = document.querySelector('.swagger-ui .info .title');"
+                          "return t && t.textContent;")
+    assert "gapwatch" in title and "OAS 3.1" in title
+    paths = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.opblock-summary-path'))"
+        ".map(e => e.textContent.trim());")
+    assert "/claims" in paths and "/signals" in paths

@@ -19,12 +19,22 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from storage.db import database_url as resolve_url
 from storage.db import get_engine
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+SWAGGER_URL = "/static/swagger"
+
+
+def _swagger_dir() -> Path:
+    """Swagger UI 5 (OpenAPI 3.1, which FastAPI writes) as shipped by fastapi-offline."""
+    from importlib.resources import files
+
+    return Path(str(files("fastapi_offline") / "static"))
 
 
 @dataclass
@@ -93,7 +103,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
     from gapwatch.api import dashboard, feeds, routes
 
+    # /docs is served below with Swagger UI's files from the fastapi-offline package:
+    # FastAPI's default page loads them from a CDN, which an offline install cannot reach.
     app = FastAPI(title="gapwatch", version="0.1.0", lifespan=_lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Claims, figures and signals about the open-weight vs closed "
                               "frontier model gap. Every read takes `as_of` (no look-ahead).")
     app.state.settings = settings
@@ -121,7 +134,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(feeds.router)
     app.include_router(dashboard.router)
+    # Before "/static", which would otherwise swallow these paths.
+    app.mount(SWAGGER_URL, StaticFiles(directory=str(_swagger_dir())), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
+                                   title="gapwatch API",
+                                   swagger_js_url=f"{SWAGGER_URL}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{SWAGGER_URL}/swagger-ui.css",
+                                   swagger_favicon_url=f"{SWAGGER_URL}/favicon.png")
 
     def require_token(authorization: str | None) -> None:
         token = app.state.token
