@@ -132,6 +132,8 @@ def run(quick: bool = False, seed: int = SEED, sizes: tuple[int, ...] | None = N
         profile: bool = False, window: int | None = None,
         processes: int | None = None) -> dict[str, Any]:
     prefect_env()
+    from models.config import Settings
+
     sizes = sizes or ((50, 150) if quick else (1_000, 10_000))
     per_feed = per_feed or (25 if quick else 100)
     biggest = max(sizes)
@@ -139,7 +141,9 @@ def run(quick: bool = False, seed: int = SEED, sizes: tuple[int, ...] | None = N
     log(f"ingest: corpus {site.root.name}: {site.n_docs} pages, {site.words:,} words, "
         f"{len(site.feeds)} feeds")
     result: dict[str, Any] = {"batch_size": batch_size, "per_feed": per_feed,
-                              "pipeline_window": window, "extract_processes": processes,
+                              "pipeline_window": window,
+                              "extract_processes": processes if processes is not None
+                              else Settings().extract_processes,
                               "runs": {}}
     with serve(site.root) as base:
         log(f"ingest: serving on {base}; warm-up run (Prefect server, spaCy, parser pool)")

@@ -33,7 +33,8 @@ def extract_rows(r: dict[str, Any]) -> list[Row]:
 
 
 def ingest_rows(r: dict[str, Any]) -> list[Row]:
-    rows: list[Row] = []
+    rows: list[Row] = [("ingest: extraction worker processes (settings)",
+                        str(r.get("extract_processes", "n/a")), "", "")]
     runs = r["runs"]
     for n in sorted(runs, key=int):
         x = runs[n]

@@ -59,6 +59,7 @@ def test_tiny_ingest_through_the_real_flow(tmp_path: Path) -> None:
     assert r["s_per_doc"] and r["s_per_doc"] > 0
     r["extraction_alone"] = {"sample_every": 1, "n1_seconds": 1.0, "n2_seconds": 2.0}
     r["overhead_vs_n1"] = r["seconds"] - 1.0
-    rows = ingest_rows({"runs": {"20": r}})
-    assert rows[0][1] == "20 / 0" and rows[0][3] == "yes"
+    rows = ingest_rows({"runs": {"20": r}, "extract_processes": 2})
+    assert rows[0][1] == "2"
+    assert rows[1][1] == "20 / 0" and rows[1][3] == "yes"
     assert "ingest 20: documents/s" in table({"ingest": {"runs": {"20": r}}})
