@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_LOGGING_SERVER_LEVEL := CRITICAL
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test venv lint bench sysdeps clean
+.PHONY: demo test venv lint bench eval sysdeps clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Extraction accuracy on the two held-out gold splits (nothing was tuned on them).
+eval: $(STAMP)
+	$(BIN)/gapwatch eval data/gold/test data/gold/test
+	$(BIN)/gapwatch eval data/gold/test2 data/gold/test2
 
 clean:
 	rm -rf $(VENV) data/gapwatch.db* data/prefect
