@@ -74,8 +74,17 @@ def _is_heading(text: str) -> bool:
     return caps >= 0.7 * len(words)
 
 
+# HTML that survived scraping: "<p>...</p>", "<h2>...</h2>", "<tr><td>a</td><td>b</td></tr>"
+HTML_LEAD_RE = re.compile(r"^(?:<[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?>\s*)+")
+HTML_TRAIL_RE = re.compile(r"(?:\s*</?[a-zA-Z][\w-]*\s*/?>)+$")
+HTML_CELL_RE = re.compile(r"<t[dh]\b[^<>]*>", re.I)
+
+
 def _is_table_row(line: str, neighbours: tuple[str, ...] = ()) -> bool:
-    """'a | b | c' rows; a one-pipe 'a | b' row only next to another one-pipe row."""
+    """'a | b | c' rows; a one-pipe 'a | b' row only next to another one-pipe row;
+    an HTML '<tr><td>..</td><td>..</td></tr>' row."""
+    if line.startswith("<") and len(HTML_CELL_RE.findall(line)) >= 2:
+        return True
     pipes = line.count("|")
     if pipes >= 2 or (pipes == 1 and line.strip().startswith("|")):
         return True
@@ -151,6 +160,14 @@ def split_sentences(text: str) -> list[Sentence]:
             if not TABLE_SEP_RE.match(line):
                 out.append(Sentence(s, e, TABLE_ROW, lineno))
             continue
+        if line.startswith("<") or line.endswith(">"):
+            lo = (m_lead.end() if (m_lead := HTML_LEAD_RE.match(line)) else 0)
+            m_trail = HTML_TRAIL_RE.search(line, lo)
+            hi = m_trail.start() if m_trail else len(line)
+            if not line[lo:hi].strip():
+                continue  # "<table>", "</table>": markup only
+            s, e = s + lo, s + hi
+            line = text[s:e]
         bullet = False
         bm = BULLET_RE.match(line)
         if bm and bm.end() < len(line):

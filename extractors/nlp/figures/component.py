@@ -12,16 +12,28 @@ from models.records import BenchmarkMention, Figure, ModelMention
 
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .patterns import (
+    BENCH_ANAPHOR_RE,
     BETWEEN_RE,
     CITATION_RE,
     CLAUSE_RE,
+    CONFIDENCE_RE,
     ELO_BEFORE_RE,
     ENUM_RE,
+    FRACTION_DENOMS,
+    FRACTION_RATIO_RE,
+    GAP_BY_RE,
     INHERIT_RE,
     NUMBER_RE,
+    NUMBERING_RE,
+    OR_MORE_RE,
     ORDINALS,
+    OUT_OF_RE,
+    PER_TOKEN_RE,
     RANK_RE,
+    SPELLED_NUMS,
     SPELLED_PCT_RE,
+    SPELLED_PRE_RE,
+    SPELLED_UNIT_RE,
     TABLE_KIND_WORDS,
     TABLE_NUM_RE,
     figure_cues,
@@ -30,7 +42,24 @@ from .patterns import (
 )
 
 Mention = ModelMention | BenchmarkMention
-SOCIAL_RE = re.compile(r"u/\w|\bposted\b|\bcomments?\b|\bpoints\s+by\s+\w|\bupvotes?\b", re.I)
+REPORT_VERB_RE = re.compile(r"\b(?:reports?|reported|gets?|got|scores?|scored|posts?|posted|"
+                            r"reach(?:es|ed)?|hits?)\s*$", re.I)
+# "the three sit at 58, 63 and 70 respectively": a list of bare scores
+NUM_LIST_RE = re.compile(r"(?<![\w.$])\d{1,3}(?:\.\d+)?(?:,\s*\d{1,3}(?:\.\d+)?)+,?\s+and\s+"
+                         r"\d{1,3}(?:\.\d+)?(?![\w.%])")
+# "Llama (37%)", "Qwen (cited by 41% of adopters)": the figure in the model's parentheses
+PAREN_MODEL_RE = re.compile(r"^\s*\(\s*(?:cited\s+by|at|with|scor(?:e|es|ing)|~|≈)?\s*$", re.I)
+RATIO_WORD_RE = re.compile(r"factor|times|fold")
+GAP_SUBJ_RE = re.compile(
+    r"^\s*(?:lost|gained|dropped|fell|rose|trails?|trailed|lags?|lagged|leads?|led|is|was|"
+    r"sits?|sat)\s+(?:by\s+)?(?:about\s+|roughly\s+|around\s+|only\s+|just\s+|~\s?)?$", re.I)
+FOR_MODEL_RE = re.compile(r"\s?(?:%|percent|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
+VS_RE = re.compile(r"^\s*(?:vs\.?|versus|against)\s*$", re.I)
+GAP_WORD_RE = re.compile(r"\b(?:behind|ahead|lag\w*|trail\w*|gap|under|below|short|back|"
+                         r"distance)\b",
+                         re.I)
+SOCIAL_RE = re.compile(r"u/\w|\bposted\s+(?:by|in|on)\b|\bcomments?\b|\bpoints\s+by\s+\w|"
+                       r"\bupvotes?\b", re.I)
 NAME_SIZE_RE = re.compile(r"-(\d+(?:\.\d+)?)[Bb]$")
 RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
 # "gaps of 12 and 14 points", "30 or 40%": the first number shares the second's unit
@@ -38,8 +67,11 @@ SHARED_UNIT_RE = re.compile(
     r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|percent\b)|(?:\s|-)(?P<pp>points?\b|pp\b)"
     r"|\s?(?P<x>x\b|×)|\s(?P<mo>months?\b))")
 # "Kimi K3 at 72", "GPT-5.6 scores 78": a bare number right after a model is its score
+HTML_TD_RE = re.compile(r"<t[dh]\b[^<>]*>(.*?)(?=</t[dh]>|<t[dh]\b|</tr>|$)", re.I)
 MODEL_AT_RE = re.compile(
-    r"^\s*,?\s*(?:at|scores?|scored|scoring|posts?|posted|reaches|reached|hits?|with|:)\s*"
+    r"^\s*,?\s*(?:(?:sits?|sat|stands?|stood|is|was|now|lists?|listed|priced)\s+at|at|scores?|"
+    r"scored|scoring|posts?|"
+    r"posted|reaches|reached|hits?|with|:|·|•|–|—)\s*"
     r"(?:a\s+|an\s+)?(?:score\s+of\s+)?$", re.I)
 
 
@@ -66,6 +98,7 @@ class FigureFinder:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.cues = figure_cues()
+        self._arena_doc = False
 
     # -- helpers ------------------------------------------------------------------
     @staticmethod
@@ -87,22 +120,54 @@ class FigureFinder:
         "X scores 80%, 2.7 points behind Y" ties 2.7 to X, so gaps take the first
         model before the number.
         """
-        stext = doc._.gw_text[sent.start:sent.end]
+        text = doc._.gw_text
+        stext = text[sent.start:sent.end]
         clo, chi = self._clause(stext, a - sent.start)
         clo, chi = clo + sent.start, chi + sent.start
-        models = doc._.gw_models or []
+        models = [m for m in doc._.gw_models or [] if sent.start <= m.start < sent.end]
         benches = doc._.gw_benchmarks or []
         model = None
         if kind in ("gap", "lag"):
             model = next((m.canonical for m in models
                           if sent.start <= m.start and m.end <= a), None)
+            # "Qwen lost 17 points and GLM-5.3 lost 12": the clause's own subject
+            near = [m for m in models if sent.start <= m.start and m.end <= a and a - m.end <= 24]
+            if near and GAP_SUBJ_RE.match(text[near[-1].end:a]):
+                model = near[-1].canonical
         # outside the number's clause, the sentence's subject (a model before the number)
         # beats one named after it: "X rises from 71% to 80%, ahead of Y at 79%"
+        after = text[b:min(b + 14, sent.end)]
+        fm = FOR_MODEL_RE.match(after)
+        if model is None and fm:
+            model = next((m.canonical for m in models if m.start == b + fm.end()), None)
+        if model is None:
+            # "GLM-5.2 lists at $0.20 and Kimi at $0.45": the model the number is stated for
+            model = next((m.canonical for m in models if sent.start <= m.start and m.end <= a
+                          and a - m.end <= 16 and (MODEL_AT_RE.match(
+                              text[m.end:a].rstrip("$€£~≈ ")) or PAREN_MODEL_RE.match(
+                              text[m.end:a]))), None)
         model = model or _nearest(models, a, b, clo, chi) or _nearest(
             models, a, b, sent.start, a) or _nearest(models, a, b, sent.start, sent.end)
         bench = _nearest(benches, a, b, clo, chi) or _nearest(benches, a, b, sent.start,
                                                                sent.end)
+        if bench is None:
+            bench = self._anaphor(benches, stext, sent.start)
         return model, bench
+
+    @staticmethod
+    def _anaphor(benches: Sequence[Mention], stext: str, start: int) -> str | None:
+        """'Kimi K3 at 68 on its index': the latest earlier benchmark with that head noun."""
+        m = BENCH_ANAPHOR_RE.search(stext)
+        if m is None:
+            return None
+        noun = m.group("noun").lower()
+        for x in reversed(benches):
+            if x.end > start:
+                continue
+            if noun in ("benchmark", "suite", "eval") or noun in x.mention.lower() \
+                    or noun in x.canonical.lower():
+                return x.canonical
+        return None
 
     def _pct_kind(self, stext: str, rel_a: int, rel_b: int, bench: str | None) -> str:
         after = stext[rel_b:rel_b + 40]
@@ -127,11 +192,18 @@ class FigureFinder:
         before = stext[max(0, rel_a - 30):rel_a]
         if ELO_BEFORE_RE.search(before):
             return "elo", "elo"
-        if prev is not None and prev.unit and INHERIT_RE.search(before) \
-                and rel_a + sent_start - prev.end < 40:
+        inherit = INHERIT_RE.search(before)
+        if prev is not None and prev.unit and inherit and rel_a + sent_start - prev.end < (
+                60 if inherit.group(0).lower().startswith("by") else 40):
             return prev.kind, prev.unit
+        if prev is not None and prev.unit and before.endswith("±"):
+            return "gap", prev.unit  # "a 6-point gap, inside the interval of ±9"
         if re.search(r"\btop\s*$", before, re.I):
             return None
+        if GAP_BY_RE.search(stext, max(0, rel_a - 90), rel_a):
+            return "gap", None  # "trails Claude Opus 5 by 0.8 on MMLU-Pro"
+        if re.search(r"\b\d+\s+(?:out\s+)?of\s+(?:the\s+)?$", stext[:rel_a]):
+            return None  # "improves on 22 of 24 benchmarks": the total, not a measurement
         words = re.findall(r"[A-Za-z][\w-]*", stext[m.end():m.end() + 40])[:3]
         for w in words:
             if w.lower() in self.cues.count_nouns:
@@ -155,9 +227,19 @@ class FigureFinder:
         low_starts = {lo for lo, _ in lows.values()}
         bench_sentence = any(sent.start <= x.start < sent.end
                              for x in doc._.gw_benchmarks or [])
+        list_starts: set[int] = set()
+        if bench_sentence and " and " in stext:
+            for lm in NUM_LIST_RE.finditer(stext):
+                list_starts.update(n.start() + lm.start() for n in re.finditer(
+                    r"\d{1,3}(?:\.\d+)?", lm.group(0)))
         for m in NUMBER_RE.finditer(stext):
             if m.start("v1") in low_starts and not m.group("v2"):
                 continue
+            if m.start() >= 3 and stext[max(0, m.start() - 4):m.start()].rstrip().endswith("No."):
+                continue  # "is No. 7" is a rank (RANK_RE), "Issue No. 12" is numbering
+            if NUMBERING_RE.search(stext, max(0, m.start() - 12), m.start()) \
+                    or CONFIDENCE_RE.match(stext, m.end("v1")):
+                continue  # "Episode 147", "the 95% confidence interval"
             a = sent.start + m.start("v1")
             b = sent.start + (m.end("v2") if m.group("v2") else m.end("v1"))
             if _overlaps(a, b, blocked) or _overlaps(a, b, local_block):
@@ -200,21 +282,39 @@ class FigureFinder:
             elif g["cur"]:
                 unit, kind = "$", "cost"
                 tail = stext[m.end():m.end() + 12].lower()
-                if re.match(r"\s*(?:billion|bn|million|m\b|trillion)", tail) \
-                        or not self.cues.cost.search(stext[slice(*self._clause(stext,
-                                                                               m.start()))]):
+                if re.match(r"\s*(?:billion|bn|million|m\b|trillion)", tail):
                     continue  # funding and revenue amounts are not model costs
+                if not (self.cues.cost.search(stext[slice(*self._clause(stext, m.start()))])
+                        or PER_TOKEN_RE.match(stext, m.end())
+                        or any(f.unit == "$" for f in out)):
+                    continue
             else:
                 if v2 is None and v1.is_integer() and 1990 <= v1 <= 2039:
                     continue  # a year
-                if elo_sentence and 500 <= v1 <= 4000 and v2 is None:
+                if v2 is None and 500 <= v1 <= 4000 and (elo_sentence or (
+                        self._arena_doc and any(
+                            sent.start <= x.end <= a and a - x.end <= 6
+                            and MODEL_AT_RE.match(text[x.end:a])
+                            for x in doc._.gw_models or []))):
                     model, bench = self._tie(doc, sent, a, b)
                     fig = Figure(v1, None, "elo", "elo", model, bench, stext, a, b)
                     out.append(fig)
                     prev = fig
                     continue
-                bare = self._bare(stext, m, prev, sent.start)
+                bare = ("score", None) if m.start("v1") in list_starts and v2 is None \
+                    and v1 <= 100 else self._bare(stext, m, prev, sent.start)
                 shared = SHARED_UNIT_RE.match(stext, m.end())
+                more = OR_MORE_RE.match(stext, m.end()) if bare is None else None
+                if more and v2 is None:
+                    bare = ("gap", "pp") if more.group("pp") else ("", "%") \
+                        if more.group("pct") else ("lag", "months")
+                if bare is None and v2 is None and OUT_OF_RE.match(stext, m.start("v1")) \
+                        and v1 <= float(OUT_OF_RE.match(stext, m.start("v1")).group("d")):
+                    bare = ("score", None)  # "86/100"
+                if bare is None and v2 is None and "." in m.group("v1") and v1 <= 100 \
+                        and doc._.gw_benchmarks and REPORT_VERB_RE.search(
+                            stext, max(0, m.start() - 30), m.start()):
+                    bare = ("score", None)  # "they report 55.9"
                 if bare is None and shared and v2 is None:
                     bare = ("gap", "pp") if shared.group("pp") else \
                         ("", "%") if shared.group("pct") else \
@@ -258,15 +358,23 @@ class FigureFinder:
             kind = self._pct_kind(stext, m.start("w"), m.end(), bench0)
             model, bench = self._tie(doc, sent, a, b, kind)
             out.append(Figure(v, None, "%", kind, model, bench, stext, a, b))
+        out.extend(self._spelled(doc, sent, stext, blocked, out, cost_sentence))
         for m in RANK_RE.finditer(stext):
-            grp = next(g for g in ("v1", "v2", "v3", "w", "w2", "w3") if m.group(g))
+            grp = next(g for g in ("v1", "v2", "v3", "v4", "w", "w2", "w3") if m.group(g))
             a, b = sent.start + m.start(grp), sent.start + m.end(grp)
             if _overlaps(a, b, blocked) or any(f.start == a for f in out):
                 continue
             raw = m.group(grp)
+            if grp == "v2" and re.match(r"sits?\b|sat\b", m.group(0), re.I) and not re.search(
+                    r"#|No\.|number|\d(?:st|nd|rd|th)\b", m.group(0), re.I):
+                continue  # "the three sit at 58, 63 and 70": scores, not ranks
             value = float(ORDINALS[raw.lower()]) if grp.startswith("w") else float(raw)
-            if grp == "v1" and (sent.kind == HEADING or value > 100):
-                continue  # "Weekly #87", "Question #31874": numbering, not ranks
+            if stext.rstrip().endswith("?") or re.search(
+                    r"\b(?:off|than|from|behind)\s+(?:the\s+)?#?$", stext[:m.start(grp)]):
+                continue  # "Will X rank #1?", "22 points off first place": a target
+            if grp == "v1" and (value > 100 or (sent.kind == HEADING and not any(
+                    0 <= x.start - b <= 2 for x in doc._.gw_models or []))):
+                continue  # "Weekly #87", "Question #31874": numbering; "#1 Gemini": a rank
             model, bench = self._tie(doc, sent, a, b)
             more = RANK_MORE_RE.match(stext, m.end())
             if more:
@@ -280,6 +388,84 @@ class FigureFinder:
                                   stext, a2, b2))
                 continue
             out.append(Figure(value, None, None, "rank", model, bench, stext, a, b))
+        return self._pair_vs(doc, sent, stext, out)
+
+    @staticmethod
+    def _pair_vs(doc: Doc, sent: Sentence, stext: str, out: list[Figure]) -> list[Figure]:
+        """'X gets close to Y on B (84.6 vs 87.2)': two scores tied to the same model pair
+        with the sentence's first two models, in order."""
+        if " vs" not in stext and "versus" not in stext and "against" not in stext:
+            return out
+        names = list(dict.fromkeys(x.canonical for x in doc._.gw_models or []
+                                   if sent.start <= x.start < sent.end))
+        if len(names) < 2:
+            return out
+        text = doc._.gw_text
+        for i in range(len(out) - 1):
+            f, g = out[i], out[i + 1]
+            if f.kind != "score" or g.kind != "score" or f.model != g.model \
+                    or not VS_RE.match(text[f.end:g.start]):
+                continue
+            if any(sent.start <= x.start < g.end and x.start > f.start
+                   for x in doc._.gw_models or []):
+                continue  # "58.9 vs 61.0 for Claude": the model is named between or after
+            out[i] = Figure(f.value, f.value_high, f.unit, f.kind, names[0], f.benchmark,
+                            f.sentence, f.start, f.end)
+            out[i + 1] = Figure(g.value, g.value_high, g.unit, g.kind, names[1], g.benchmark,
+                                g.sentence, g.start, g.end)
+        return out
+
+    def _spelled(self, doc: Doc, sent: Sentence, stext: str, blocked: list[tuple[int, int]],
+                 found: list[Figure], cost_sentence: bool) -> list[Figure]:
+        """Numbers written as words with a unit: 'five months behind', 'versus seven to
+        eight months', 'under three points', 'a factor of two to three'."""
+        out: list[Figure] = []
+        if sent.kind != SENTENCE:
+            return out
+        for m in (FRACTION_RATIO_RE.finditer(stext) if " as " in stext else ()):
+            a, b = sent.start + m.start(), sent.start + m.end("d")
+            if _overlaps(a, b, blocked) or any(f.start < b and a < f.end for f in found):
+                continue
+            model, bench = self._tie(doc, sent, a, b, "cost")
+            out.append(Figure(float(FRACTION_DENOMS[m.group("d").lower()]), None, "x", "cost",
+                              model, bench, stext, a, b))
+        if not GAP_WORD_RE.search(stext) and not RATIO_WORD_RE.search(stext):
+            return out
+        for m in SPELLED_UNIT_RE.finditer(stext):
+            pm = SPELLED_PRE_RE.search(stext, max(0, m.start() - 24), m.start())
+            pre = pm.group(0).strip().lower() if pm else ""
+            start = pm.start() if pm else m.start()
+            if re.search(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+                         r"(?:or|and|to)\s+$|\b(?:than|rather\s+than)\s+$",
+                         stext[max(0, start - 40):start]) or (pre == "to" and re.search(
+                             r"\bthan\s+$", stext[max(0, start - 40):start])) or re.match(
+                    r"\s+or\s+(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                    stext[m.end("w1"):]):
+                continue  # "one or two points": a vague amount, not a measurement
+            unit_w = (m.group("unit") or "").lower()
+            if not unit_w and not pre.startswith("factor"):
+                continue
+            if unit_w in ("times", "fold") and not pre and not re.match(
+                    r"\s+(?:the|as\s+(?!many\b)|more|less|cheaper|faster|slower|higher|lower|"
+                    r"larger|smaller|bigger|what|that\s+of)\b", stext[m.end():]):
+                continue  # "we ran it three times": a repetition, not a ratio
+            if unit_w and unit_w not in ("times", "fold") and not pre and not m.group("post"):
+                continue  # "in six months", "three points of the gap": no comparison
+            a, b = sent.start + m.start("w1"), sent.start + m.end()
+            if _overlaps(a, b, blocked) or any(f.start < b and a < f.end for f in found):
+                continue
+            v1 = float(SPELLED_NUMS.get(m.group("w1").lower(), 0))
+            v2 = float(SPELLED_NUMS.get(m.group("w2").lower(), 0)) if m.group("w2") else None
+            if not v1 or (v2 is not None and v2 <= v1):
+                v2 = None
+            if pre.startswith("factor") or unit_w in ("times", "fold"):
+                unit, kind = "x", "cost" if cost_sentence else "gap"
+            elif "point" in unit_w:
+                unit, kind = "pp", "gap"
+            else:
+                unit, kind = self.cues.time_units.get(unit_w, "months"), "lag"
+            model, bench = self._tie(doc, sent, a, b, kind)
+            out.append(Figure(v1, v2, unit, kind, model, bench, stext, a, b))
         return out
 
     # -- tables -------------------------------------------------------------------
@@ -288,6 +474,13 @@ class FigureFinder:
         """Cell spans (document offsets, stripped) of a 'a | b | c' or '| a | b |' row."""
         line = text[row.start:row.end]
         cells: list[tuple[int, int]] = []
+        if "|" not in line and "<t" in line.lower():  # <tr><td>a</td><td>b</td></tr>
+            for m in HTML_TD_RE.finditer(line):
+                inner = m.group(1)
+                lead = len(inner) - len(inner.lstrip())
+                s = row.start + m.start(1) + lead
+                cells.append((s, s + len(inner.strip())))
+            return cells
         pos = 0
         parts = line.split("|")
         for i, part in enumerate(parts):
@@ -405,6 +598,7 @@ class FigureFinder:
         forecasts = doc._.gw_forecasts or []
         blocked += [(f.prob_start, f.prob_end) for f in forecasts]
         forecast_values = {round(f.probability, 4) for f in forecasts}
+        self._arena_doc = any("arena" in x.canonical.lower() for x in doc._.gw_benchmarks or [])
         figures: list[Figure] = []
         table: list[Sentence] = []
         for sent in sents:

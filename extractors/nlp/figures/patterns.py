@@ -27,7 +27,8 @@ RANK_RE = re.compile(
     r"(?<![\w&])#(?P<v1>\d{1,3})(?![\w])"
     r"|\b(?:rank(?:ed|s)?|placed?|places|sits?)\s+(?:at\s+)?(?:#|No\.\s?|number\s+)?"
     r"(?P<v2>\d{1,3})(?:st|nd|rd|th)?\b"
-    r"|\b(?:rank(?:ed|s)?|placed?|places|finish(?:ed|es)?)\s+(?P<w>first|second|third|fourth|"
+    r"|\b(?:rank(?:ed|s)?|placed?|places|finish(?:ed|es)?|sits?\s+in|sat\s+in)\s+"
+    r"(?:(?:the\s+model|it|them)\s+)?(?P<w>first|second|third|fourth|"
     r"fifth|sixth|seventh|eighth|ninth|tenth)\b"
     r"|\b(?:sits?|sat|(?:drops?|dropped|rises?|rose|climbs?|climbed|falls?|fell|moves?|moved|"
     r"slips?|slipped|jumps?|jumped)\s+to|finish(?:es|ed)?|places?|placed|is|was|in)\s+"
@@ -36,6 +37,8 @@ RANK_RE = re.compile(
     r"|(?<!behind\s)(?<!\bof\s)(?<!from\s)(?<!than\s)\b(?P<w2>first|second|third|fourth|fifth|"
     r"sixth|seventh|eighth|ninth|tenth)(?:[\s-]+(?:place|position|spot)\b|\s+only\s+to\b|"
     r"\s+most\s+(?:used|popular|downloaded|capable)\b|\s+(?:overall|on\s+the\s+\w+))"
+    # "GLM-5.3 is No. 6", "now at #2"
+    r"|\b(?:is|was|at|to|now|sits?)\s+(?:No\.\s?|#)(?P<v4>\d{1,3})\b"
     r"|\b(?:slip|drop|fall|fell|rise|rose|climb|move|jump|sink|sank)\w*\s+to\s+"
     r"(?P<w3>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.I,
@@ -46,8 +49,59 @@ CITATION_RE = re.compile(r"\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]")
 ENUM_RE = re.compile(r"\(\d{1,2}\)|^\s*\d{1,2}[.)]\s")
 ELO_BEFORE_RE = re.compile(r"\belo(?:\s+(?:score|rating)s?)?(?:\s+(?:of|at|is|was|hit|reached))?"
                            r"\s*$", re.I)
-INHERIT_RE = re.compile(r"\bto\s+(?:roughly|about|around|approximately|nearly|~|≈)?\s*$", re.I)
+# "rose from 71% to 80", "dropped by 2.0 points ...; the open ones dropped by 4.4"
+INHERIT_RE = re.compile(r"\b(?:to|by|lost|gained|dropped|fell|rose)\s+"
+                        r"(?:roughly|about|around|approximately|nearly|~|≈)?\s*$", re.I)
+# "86/100", "7.5/10": a score out of a round total
+OUT_OF_RE = re.compile(r"(?<![\w./-])(?P<v>\d{1,3}(?:\.\d+)?)\s?/\s?(?P<d>100|10)(?![\w./-])")
+# "$0.25/M input", "$1.10 per 1M tokens": a per-token price even without a cost word
+PER_TOKEN_RE = re.compile(r"\s?(?:/|per\s+)(?:1\s?M|M|MTok|mtok|million|1K|K|thousand)\b")
+# "5 or more points", "10 or so points": the unit after a hedge
+OR_MORE_RE = re.compile(
+    r"\s+or\s+(?:more|so|fewer|less|higher)\s+(?:(?P<pp>(?:percentage\s+)?points?\b|pp\b)|"
+    r"(?P<pct>%|percent\b)|(?P<mo>months?\b))")
+# "five months behind", "seven to eight months", "two points under", "a factor of two to three"
+_NUMW = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+         "fifteen|sixteen|eighteen|twenty|thirty")
+SPELLED_UNIT_RE = re.compile(
+    rf"(?<![\w-])(?P<w1>{_NUMW})(?:\s+to\s+(?P<w2>{_NUMW}))?"
+    rf"(?:[\s-](?P<unit>months?|weeks?|years?|(?:percentage\s+)?points?|times|fold)\b"
+    rf"(?P<post>\s+(?:behind|ahead|back|under|below|above|short|off|later|earlier|of\s+lag|"
+    rf"lag))?)?", re.I)
+# the comparison word right before a spelled number ("roughly five months", "factor of two")
+SPELLED_PRE_RE = re.compile(
+    r"(?:versus|vs\.?|from|to|by|about|roughly|around|some|only|just|nearly|almost|over|under|"
+    r"than|within|at|sits|sat|is|was|trails?|lags?|maybe|perhaps|probably|like|approximately|"
+    r"factor\s+of)\s+$", re.I)
+_WORD_VALUES = ("zero one two three four five six seven eight nine ten eleven twelve "
+                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
+SPELLED_NUMS = {w: i for i, w in enumerate(_WORD_VALUES.split())} | {"twenty": 20, "thirty": 30}
+# "costs a tenth as much": a cost ratio written as a fraction (10x); "at a tenth of the
+# price" is left alone (the gold reads it as colour, not a measurement)
+FRACTION_RATIO_RE = re.compile(
+    r"\b(?:a|one)[\s-](?P<d>half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"twentieth|fiftieth|hundredth)\s+as\s+(?:much|expensive)\b", re.I)
+FRACTION_DENOMS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                   "eighth": 8, "ninth": 9, "tenth": 10, "twentieth": 20, "fiftieth": 50,
+                   "hundredth": 100}
+# "the index", "its leaderboard": an earlier-named benchmark referred to by its head noun
+BENCH_ANAPHOR_RE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s+(?:[A-Z][\w-]+\s+)?(?P<noun>[Ii]ndex|"
+    r"[Ll]eaderboard|[Aa]rena|benchmark|suite|eval)\b")
+# "Episode 147", "Issue 12", "Table 3": numbering words, not measurements
+NUMBERING_RE = re.compile(
+    r"\b(?:episode|ep\.|issue|vol(?:ume)?\.?|chapter|part|season|section|page|appendix|"
+    r"question|table|figure|fig\.|slide|step|round|week)\s*#?\s*$", re.I)
+# "the 95% confidence interval", "a 90% CI": statistics about the measurement
+CONFIDENCE_RE = re.compile(r"\s?%?\s*(?:confidence|credible|CI\b|c\.i\.)", re.I)
+# "#1 Gemini 3.5 Pro · 1492": a leaderboard line, rank before the model, value after
+LEADER_SEP_RE = re.compile(r"^\s*(?:[·•|:–—-]|\s)\s*$")
 # "between 61 and 64%": a range written with "and"
+# "trails Claude Opus 5 by 0.8 on MMLU-Pro": a bare number after a gap verb's "by"
+GAP_BY_RE = re.compile(
+    r"\b(?:trails?|trailed|trailing|lags?|lagged|lagging|leads?|led|leading|behind|ahead|beats?|"
+    r"beat|edges?|edged|outscores?|outscored|outperforms?|outperformed)\b[^.;]{0,50}?\bby\s+"
+    r"(?:about|roughly|around|nearly|just|only|~|≈)?\s*$", re.I)
 BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?percent)?\s+and\s+(?P<hi>{NUM})",
                         re.I)
 CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..sentences import SENTENCE
+from ..sentences import HEADING, SENTENCE
 from .patterns import (
+    AND_ALSO_RE,
     BYLINE_RE,
     CONDITIONAL_RE,
     DENOMS,
     EXTRA_RULES,
     FORECAST_DOC_RE,
+    MARKET_RE,
     NAMED_FORECASTER_RE,
+    PAREN_PREVIOUS_RE,
     PREVIOUS_RE,
     PUBLISHED_BY_RE,
     forecast_patterns,
@@ -28,6 +31,10 @@ _SUBJ_TRAIL_RE = re.compile(
     r"(?:\s+|^)(?:now|currently|still|also|is|are|am|sees|see|gives|give|has|have|puts|put|"
     r"places|place|assigns|sits|stands|remains|a|an|the|more|less|even|bullish|bearish|"
     r"cautious|upbeat)\s*$", re.I)
+_HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                            re.I)
+_WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
+_IF_RE = re.compile(r"\b(?:if|unless|should|were)\b", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
@@ -94,8 +101,9 @@ def _subject(prefix: str) -> str | None:
     words = clause.split()
     if not words or len(words) > 5:
         return None
-    if words[0].lower() in _SELF_FORMS or words[0].lower() in ("our", "my"):
-        return "we"
+    if words[0].lower() in _SELF_FORMS or words[0].lower() in ("our", "my") \
+            or words[-1].lower() in _SELF_FORMS:
+        return "we"  # "After the release we lowered it to 0.4"
     first = words[0].lower()
     if words[0][0].islower() and first not in ("community", "crowd", "market", "markets",
                                                "forecasters", "median") \
@@ -122,12 +130,15 @@ class ForecastFinder:
         self.name = name
         self.patterns = forecast_patterns()
 
-    def _extra(self, doc: Doc, stext: str, a: int, b: int, drafts: list[ForecastDraft]
-               ) -> None:
+    def _extra(self, doc: Doc, stext: str, a: int, b: int, drafts: list[ForecastDraft],
+               kinds: tuple[str, ...] = ()) -> None:
         """The looser phrasings (EXTRA_RULES), only in documents that talk forecasts."""
         models = [(m.start - a, m.end - a) for m in doc._.gw_models or [] if a <= m.start < b]
         named = NAMED_FORECASTER_RE.search(stext)
+        market = MARKET_RE.search(stext)
         for kind, rx in EXTRA_RULES:
+            if kinds and kind not in kinds:
+                continue
             for m in rx.finditer(stext):
                 if kind == "frac":
                     num, den = _small(m.group("num")), _small(m.group("den"))
@@ -135,6 +146,9 @@ class ForecastFinder:
                         continue
                     value: float | None = num / den
                     ps, pe = m.span("num")[0], m.span("den")[1]
+                elif kind == "cents":
+                    ps, pe = m.span("p")
+                    value = float(m.group("p")) / 100.0
                 else:
                     ps, pe = m.span("p")
                     value = _parse_prob(m.group("p"))
@@ -153,17 +167,30 @@ class ForecastFinder:
                     issuer: str | None = "we"
                 elif named:
                     issuer = named.group("name")
+                elif market and kind in ("cents", "odds", "frac", "at"):
+                    issuer = market.group("name")  # "On Polymarket, the contract trades at"
                 elif kind in ("odds",):
                     issuer = None
                 else:
                     issuer = _subject(prefix)
                 if kind in ("at",) and issuer is None:
                     continue
-                cond = kind == "move" and bool(CONDITIONAL_RE.search(stext))
+                if kind == "move":
+                    cond = bool(CONDITIONAL_RE.search(stext))
+                else:  # "If an open model wins, we'd be at 80%": a would-clause under an if
+                    clause = stext[clause_start:ps]
+                    cond = bool(_WOULD_RE.search(clause) and _IF_RE.search(stext))
                 drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
                                             True))
                 p0 = m.groupdict().get("p0")
-                if p0:
+                paren = PAREN_PREVIOUS_RE.match(stext, m.end())
+                if paren and not p0:
+                    a0, b0 = paren.span("p")
+                    v0 = _parse_prob(paren.group("p"))
+                    if v0 is not None:
+                        drafts.append(ForecastDraft(issuer, v0, False, None, a, b, a + a0,
+                                                    a + b0, True))
+                elif p0:
                     a0, b0 = m.span("p0")
                     drafts.append(ForecastDraft(issuer, float(p0) / 100.0, False, None, a, b,
                                                 a + a0, a + b0, True))
@@ -176,6 +203,22 @@ class ForecastFinder:
                             drafts.append(ForecastDraft(issuer, float(prev.group(g)) / 100.0,
                                                         False, None, a, b, a + a0, a + b0,
                                                         True))
+
+    @staticmethod
+    def _also(stext: str, a: int, b: int, drafts: list[ForecastDraft]) -> None:
+        """'55% to the base case and 20% to a bear case': the second share of belief."""
+        mine = [d for d in drafts if d.start == a]
+        if not mine:
+            return
+        for m in AND_ALSO_RE.finditer(stext):
+            ps, pe = m.span("p")
+            if any(d.prob_start < a + pe and a + ps < d.prob_end for d in drafts):
+                continue
+            value = _parse_prob(m.group("p"))
+            if value is None:
+                continue
+            drafts.append(ForecastDraft(mine[0].issuer, value, False, None, a, b, a + ps,
+                                        a + pe, True))
 
     def _level_issuer(self, phrase: str | None, mid: str) -> str | None:
         """'The community forecast' -> itself; 'Our forecast, published by X' -> X."""
@@ -253,8 +296,15 @@ class ForecastFinder:
                                 sent.start, sent.end, sent.start + a0, sent.start + b0))
         if forecasty:  # second pass: the formulaic rules above take precedence
             for sent in doc._.gw_sentences or []:
+                if not _HAS_NUMBER_RE.search(text, sent.start, sent.end):
+                    continue  # every extra phrasing states a number (digits or words)
                 if sent.kind == SENTENCE:
                     self._extra(doc, text[sent.start:sent.end], sent.start, sent.end, drafts)
+                elif sent.kind == HEADING:  # "Current aggregate: 0.62 (previous: 0.49)"
+                    self._extra(doc, text[sent.start:sent.end], sent.start, sent.end, drafts,
+                                kinds=("odds",))
+                if sent.kind == SENTENCE:
+                    self._also(text[sent.start:sent.end], sent.start, sent.end, drafts)
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:

@@ -98,44 +98,101 @@ EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("frac", re.compile(
         rf"\b(?P<num>{NUMWORD})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMWORD})\s+"
         r"(?:chance|probability|odds|shot)\b", re.I)),
+    # I'd say two-in-three. / holding at one in four / priced at roughly 1 in 5 / odds of
+    # about one in three that P: the fraction is the whole statement
+    ("frac", re.compile(
+        r"\b(?:at|say|said|call\s+it|of|is|was)\s+(?:about\s+|roughly\s+|around\s+|maybe\s+|"
+        rf"only\s+|just\s+)?(?P<num>{NUMWORD})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMWORD})"
+        r"(?=\s*(?:[.!?;,)\"”']|$|that\b|for\b|on\b))", re.I)),
     # our model gives 0.62 that P / gives it 40%
     ("gives", re.compile(
-        rf"\b(?:gives?|assigns?|puts?|places?)\s+(?:it\s+|this\s+|that\s+)?(?:a\s+)?{PROB}"
-        r"\s*(?:chance\s+|probability\s+)?(?:that|to|for|of|on)\b", re.I)),
+        r"\b(?:gives?|gave|assign(?:s|ed)?|puts?|plac(?:es?|ed))\s+(?:it\s+|this\s+|that\s+)?"
+        r"(?:only\s+|just\s+)?(?:a\s+|an\s+)?"
+        rf"(?:about\s+|roughly\s+|around\s+|approximately\s+|~\s?)?{PROB}"
+        r"\s*(?:chance\s+|probability\s+|credence\s+|likelihood\s+|odds\s+)?(?:that|to|for|of|on)\b",
+        re.I)),
+    # we now put it at 72% / pegs the odds at 0.3
+    ("gives", re.compile(
+        r"\b(?:puts?|plac(?:es?|ed)|pegs?|pegged|sets?|ha(?:s|ve|d))\s+"
+        r"(?:it|this|that|the\s+(?:odds|chance|"
+        r"probability|likelihood))\s+(?:now\s+)?at\s+(?:about\s+|roughly\s+|around\s+|~\s?)?"
+        rf"{PROB}", re.I)),
+    # traders price a 27% chance. / holds a 0.35 credence
+    ("odds", re.compile(
+        rf"\b(?:a|an)\s+(?:about\s+|roughly\s+|around\s+|~\s?)?{PROB}\s*"
+        r"(?:chance|probability|likelihood|credence)\b", re.I)),
+    # Our base case (65% probability): ... / Probability an open model leads by 2027: 40%
+    ("odds", re.compile(
+        rf"\(\s*(?:about\s+|~\s?)?{PROB}\s+(?:probability|chance|likelihood|odds)\s*\)", re.I)),
+    ("odds", re.compile(rf"\bprobability\b[^:.;?]{{3,80}}:\s*(?:about\s+|~\s?)?{PROB}", re.I)),
+    # chances are about 30% / chances stand at 0.3
+    ("odds", re.compile(rf"\bchances?\s+(?:are|is|stand\s+at|sit\s+at)\s+(?:about\s+|roughly\s+|"
+                        rf"around\s+|~\s?)?{PROB}", re.I)),
+    # I'm about 65% confident / parity now looks 55% likely
+    ("odds", re.compile(rf"{PROB}\s+(?:likely|confident|sure|certain)\b", re.I)),
+    # market UI: "Yes 62%", "YES: 48¢"
+    ("cents", re.compile(r"\b(?:Yes|YES)\s*(?::|at|=|-|·)?\s*(?P<p>\d{1,2}(?:\.\d)?)\s?(?:%|¢)")),
     # X is at 58% / we are at 55% that P / we're now at 30%
     ("at", re.compile(
-        r"\b(?:is|are|am|'m|’m|'re|’re|sits?|stands?|remains?|stays?)\s+"
+        r"\b(?:is|are|am|'m|’m|'re|’re|be|sits?|sitting|stands?|standing|remains?|stays?|"
+        r"hovers?|hovering)\s+"
         rf"(?:now\s+|currently\s+|still\s+|already\s+)?at\s+(?:about\s+|roughly\s+|~\s?)?{PROB}",
         re.I)),
     # odds of 40% / Probability: 35% / chance of 30%
     ("odds", re.compile(
-        r"\b(?:odds|probability|chance|likelihood)\s*(?:of|:|=|is|now)\s*(?:about\s+|roughly\s+)?"
+        r"\b(?:odds|probability|chance|likelihood|credence)\s*(?:of|:|=|is|now)\s*"
+        r"(?:about\s+|roughly\s+)?"
         rf"{PROB}", re.I)),
     # moving to 70% from 64% / we'd go to 80% if / raised it to 45%
     ("move", re.compile(
         r"\b(?:mov(?:e|es|ed|ing)|go(?:es|ing)?|went|rais(?:e|es|ed|ing)|cut(?:s|ting)?|"
         r"lower(?:s|ed|ing)?|drop(?:s|ped|ping)?|bump(?:s|ed|ing)?|push(?:es|ed|ing)?|"
-        r"revis(?:e|es|ed|ing)|nudg(?:e|es|ed|ing)|shift(?:s|ed|ing)?|tak(?:e|es|ing)|took)"
-        r"\s+(?:(?:it|this|that|us|me|them|our\s+\w+|my\s+\w+|the\s+forecast)\s+)?"
-        r"(?:(?:up|down|back)\s+)?(?:to|at)\s+(?:about\s+|roughly\s+|~\s?)?"
-        r"(?P<p>\d{1,3}(?:\.\d+)?\s?(?:%|percent\b))\+?(?:\s+or\s+(?:higher|more|lower|less|above|below))?"
+        r"revis(?:e|es|ed|ing)|nudg(?:e|es|ed|ing)|shift(?:s|ed|ing)?|tak(?:e|es|ing)|took|"
+        r"updat(?:e|es|ed|ing)|jump(?:s|ed)?|fall(?:s)?|fell|slid(?:e|es)?)"
+        r"\s+(?:(?:it|this|that|us|me|them|our\s+\w+|my\s+\w+|their\s+\w+|the\s+forecast|"
+        r"the\s+aggregate)\s+)?"
+        r"(?:(?:up|down|back)\s+)?(?:to|at)\s+(?:about\s+|roughly\s+|around\s+|approximately\s+|"
+        r"something\s+like\s+|maybe\s+|~\s?)?"
+        r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|percent\b))\+?"
+        r"(?:\s+or\s+(?:higher|more|lower|less|above|below))?"
         r"(?:\s+from\s+(?P<p0>\d{1,3}(?:\.\d+)?)\s?%)?", re.I)),
+    # Current aggregate: 0.62 / Community Prediction: 38% / consensus = 0.4
+    ("odds", re.compile(
+        r"\b(?:aggregate|prediction|forecast|consensus|crowd|median)\s*(?::|=)\s*"
+        rf"(?:about\s+|roughly\s+)?{PROB}", re.I)),
+    # market prices: trades at 41 cents / closed the week at 34¢ / up from 29 cents
+    ("cents", re.compile(
+        r"\b(?:at|to|above|below|over|under|from)\s+(?:about\s+|roughly\s+|around\s+|~\s?)?"
+        r"(?P<p>\d{1,2}(?:\.\d)?)\s?(?:cents?\b|¢)", re.I)),
     # the number was 0.55 / our estimate stood at 0.4
     ("number", re.compile(
         r"\b(?:number|forecast|probability|estimate|figure)\s+(?:was|is|stood\s+at|stands\s+at|"
         rf"sat\s+at|sits\s+at)\s+(?:about\s+|roughly\s+)?{PROB}", re.I)),
 )
+# "(previous: 0.49)", "(was 41%)": the earlier value written right after the forecast
+PAREN_PREVIOUS_RE = re.compile(
+    r"\s*\((?:previous|prev\.?|prior|was|last\s+(?:week|month|update))\s*:?\s*"
+    r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|percent\b))\)", re.I)
+# "we assign 55% to the base case and 20% to a bear case": a second probability, same issuer
+AND_ALSO_RE = re.compile(
+    r"\b(?:and|while|with)\s+(?:a\s+|an\s+)?(?:about\s+|roughly\s+|~\s?)?"
+    r"(?P<p>\d{1,3}(?:\.\d+)?\s?(?:%|percent\b))\s+(?:probability\s+|chance\s+)?"
+    r"(?:to|for|on)\s+(?:a|an|the|our|its|their)\b", re.I)
+MARKET_RE = re.compile(
+    r"\b(?P<name>Polymarket|Manifold|Kalshi|Metaculus|PredictIt|Good\s+Judgment(?:\s+Open)?|"
+    r"Hypermind|INFER)\b")
 FORECAST_DOC_RE = re.compile(
     r"\b(?:forecast\w*|probabilit\w*|odds|chance|likelihood|question\s+#?\d|resolv\w+|"
-    r"prediction market\w*|metaculus|manifold|polymarket)\b", re.I)
+    r"prediction market\w*|metaculus|manifold|polymarket|kalshi|credence|bet|"
+    r"put\s+a\s+number\s+on|(?:I|we)['’]d\s+(?:put|say|go\s+to))\b", re.I)
 CONDITIONAL_RE = re.compile(
     r"\b(?:if|unless|would|could|might|should)\b|['’]d\b|\bconversely\b|\bwhat would\b", re.I)
 BYLINE_RE = re.compile(
-    r"^(?i:by|posted\s+by|written\s+by)\s+(?:the\s+)?(?P<name>[A-Z][\w&.'’-]*"
+    r"^(?i:by|posted\s+by|written\s+by|analysts?\s*:|authors?\s*:)\s+(?:the\s+)?(?P<name>[A-Z][\w&.'’-]*"
     r"(?:\s+[A-Z][\w&.'’-]*){0,2}(?:\s+(?i:desk|team|group|staff))?)", re.M)
 NAMED_FORECASTER_RE = re.compile(
-    r"\bforecaster\s+[\"“']?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|[a-z][\w-]{2,})"
-    r"[\"”']?", re.I)
+    r"\b(?i:forecaster)\s+[\"“']?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|"
+    r"[a-z][\w-]{2,})[\"”']?")
 SUBJECT_RE = re.compile(
     r"(?:^|[.;:!?]\s+|,\s+)(?:the\s+|our\s+|my\s+|their\s+)?(?P<s>[A-Za-z][\w'’-]*"
     r"(?:\s+[A-Za-z][\w'’-]*){0,3}?)\s+(?:now\s+|currently\s+|still\s+)?"
