@@ -46,6 +46,13 @@ def cue_regex_source(cues: list[str]) -> str:
     return "|".join(parts) if parts else r"(?!x)x"
 
 
+def literal_alternation(words: list[str]) -> str:
+    """Alternation source for literal phrases as written (no ``*``, case kept), longest
+    first, any run of whitespace between words."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
 @cache
 def compile_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
     """Word-bounded, case-insensitive regex for a cue list."""

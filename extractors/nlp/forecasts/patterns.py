@@ -12,16 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..cues import load_cues
+from ..cues import literal_alternation, load_cues
 
 PCT = r"(?P<p>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)\+?"
 ISSUER = (r"(?P<issuer>(?:[A-Z][\w&.'’-]*|[a-z][\w-]*[A-Z][\w-]*|[a-z]{3,}[\w-]*)"
           r"(?:\s+[A-Z][\w&.'’-]*){0,3})")
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len,
-                                                                          reverse=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +30,16 @@ class ForecastPatterns:
 @cache
 def forecast_patterns() -> ForecastPatterns:
     c = load_cues("forecasts")
-    place = _alt(c["place_verbs"])
-    carry = _alt(c["carry_verbs"])
-    noun = _alt(c["probability_nouns"])
-    move = _alt(c["move_verbs"])
-    obj = _alt(c["move_objects"])
-    dirs = _alt(c["directions"])
+    place = literal_alternation(c["place_verbs"])
+    carry = literal_alternation(c["carry_verbs"])
+    noun = literal_alternation(c["probability_nouns"])
+    move = literal_alternation(c["move_verbs"])
+    obj = literal_alternation(c["move_objects"])
+    dirs = literal_alternation(c["directions"])
     that = r"(?:that|of|for)\s+(?P<prop>.+?)"
-    adv = rf"(?:\s+(?:{_alt(c['adverbs'])}))?"
-    level_verbs = _alt(c["level_verbs"])
-    level_nouns = _alt(c["level_nouns"])
+    adv = rf"(?:\s+(?:{literal_alternation(c['adverbs'])}))?"
+    level_verbs = literal_alternation(c["level_verbs"])
+    level_nouns = literal_alternation(c["level_nouns"])
     rules: list[tuple[str, re.Pattern[str]]] = [
         # What would push us to 85%+ / would pull us below 65%
         ("conditional", re.compile(

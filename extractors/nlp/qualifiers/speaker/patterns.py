@@ -6,12 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ...cues import load_cues
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len,
-                                                                          reverse=True))
+from ...cues import literal_alternation, load_cues
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +25,9 @@ NAME = r"[A-Z][\w&.’'-]*(?:\s+(?:of\s+|for\s+|&\s+)?[A-Z][\w&.’'-]*){0,3}"
 @cache
 def speaker_patterns() -> SpeakerPatterns:
     c = load_cues("speaker")
-    verbs = _alt(c["verbs"])
-    before = _alt(c["before"])
-    nouns = _alt(c["possessive_nouns"])
+    verbs = literal_alternation(c["verbs"])
+    before = literal_alternation(c["before"])
+    nouns = literal_alternation(c["possessive_nouns"])
     verb = re.compile(rf"(?<![\w-])(?:{verbs})(?![\w-])")
     before_rx = re.compile(rf"(?<![\w-])(?:[Aa]ccording\s+to|per)\s+(?P<name>(?:the\s+)?{NAME})")
     possessive = re.compile(
