@@ -73,7 +73,7 @@ def test_short_evaluative_sentence_is_a_claim() -> None:
 def test_bare_claim_takes_the_document_dimension() -> None:
     text = ("Open models now cost a tenth of closed APIs per token. "
             "Prices for open weights fell again this quarter. "
-            "That shortfall in margins will persist for years.")
+            "That shortfall will persist for years, and it will hurt.")
     dims = [c.dimensions for c in claims(text)]
     assert dims == [("cost",), ("cost",), ("cost",)]
 

@@ -7,7 +7,7 @@ its benchmarks and figures. Run:
     .venv/bin/python training/build_examples.py data/gold/dev:data/gold/dev \
         data/gold/seeds:/work/shared/seeds > training/examples.jsonl
 
-The test split must never be passed here.
+The test split must never be passed here (dev, dev2, dev3, dev4 and seeds may be).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ cross-validate them against the rules, grouped by document.
 
 --write stores extractors/nlp/models/stance.json (the dimension classifier, alone or
 combined with the rules, is only cross-validated: it loses to the keyword rules). Only
-dev, dev2 and seed gold may ever be in the examples file; the test split is for reporting.
+dev, dev2, dev3, dev4 and seed gold may ever be in the examples file; the test split is
+for reporting.
 """
 
 from __future__ import annotations
@@ -67,9 +68,15 @@ def matrix(rows: list[dict[str, float]], voc: list[str]) -> np.ndarray:
 
 
 def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
-        lr: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2."""
+        lr: float = 0.1, balance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2. ``balance`` > 0 weighs
+    each example by (mean class count / its class count) ** balance (softmax only)."""
     n, d = x.shape
+    sw = np.ones((n, 1))
+    if balance and not multilabel:
+        cnt = y.sum(axis=0)
+        cw = (cnt.mean() / np.maximum(cnt, 1)) ** balance
+        sw = (y @ cw)[:, None]
     k = y.shape[1]
     w = np.zeros((d, k))
     b = np.zeros(k)
@@ -85,7 +92,7 @@ def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int =
             s = s - s.max(axis=1, keepdims=True)
             p = np.exp(s)
             p /= p.sum(axis=1, keepdims=True)
-        g = (p - y) / n
+        g = sw * (p - y) / n
         gw = x.T @ g + l2 * w
         gb = g.sum(axis=0)
         for prm, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
@@ -106,6 +113,16 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
         if tp + fp + fn:
             f.append(2 * tp / (2 * tp + fp + fn))
     return sum(f) / len(f)
+
+
+def class_f1(gold: list[str], pred: list[str]) -> str:
+    out = []
+    for c in STANCES:
+        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
+        out.append(f"{c[:4]} {2 * tp / max(1, 2 * tp + fp + fn):.3f}")
+    return " ".join(out)
 
 
 def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) -> list[str]:
@@ -152,6 +169,8 @@ def main() -> None:
     ap.add_argument("--cap", type=int, default=3)
     ap.add_argument("--hthr", type=float, default=0.6)
     ap.add_argument("--dthr", type=float, default=0.15)
+    ap.add_argument("--balance", type=float, default=0.0,
+                    help="class weighting exponent for the stance model (0 = none)")
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
     ap.add_argument("--drop", default="b=,ctx",
                     help="comma-separated feature prefixes to leave out")
@@ -174,7 +193,8 @@ def main() -> None:
                 tr = [i for i, d in enumerate(docs) if d not in held]
                 te = [i for i, d in enumerate(docs) if d in held and d.startswith(a.only)]
                 voc = vocab([sf[i] for i in tr], a.min_df)
-                w, b = fit(matrix([sf[i] for i in tr], voc), ys[tr], False, a.l2)
+                w, b = fit(matrix([sf[i] for i in tr], voc), ys[tr], False, a.l2,
+                           balance=a.balance)
                 p = matrix([sf[i] for i in te], voc) @ w + b
                 for j, i in enumerate(te):
                     res["gold"].append(ex[i]["stance"])
@@ -203,7 +223,8 @@ def main() -> None:
                   "dh": "rules + learned keep/add (CV)"}
         for name in ("srr", "rule", "lr"):
             acc = sum(x == y for x, y in zip(g, res[name], strict=True)) / len(g)
-            print(f"stance {labels[name]}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}")
+            print(f"stance {labels[name]}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}"
+                  f"  [{class_f1(g, res[name])}]")
             conf = Counter(zip(g, res[name], strict=True))
             print("  gold\\pred " + " ".join(f"{c[:4]:>5}" for c in STANCES))
             for c in STANCES:
@@ -214,7 +235,7 @@ def main() -> None:
     if a.write:
         MODELS_DIR.mkdir(parents=True, exist_ok=True)
         voc = vocab(sf, a.min_df)
-        w, b = fit(matrix(sf, voc), ys, False, a.l2)
+        w, b = fit(matrix(sf, voc), ys, False, a.l2, balance=a.balance)
         _save("stance", "multiclass", STANCES, voc, w, b, 0.5)
         # the dimension classifier lost to the keyword rules in cross-validation
         # (see README), so only the stance model is shipped

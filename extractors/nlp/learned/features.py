@@ -72,6 +72,43 @@ def ngrams(toks: list[str]) -> dict[str, float]:
     return feats
 
 
+# which way a gap noun moves: "the gap ... shrank", "the distance has halved", "down from"
+_GAP_NOUN = r"(?:gap|distance|lag|deficit|difference|margin|spread|lead)s?"
+_GAP_DOWN = re.compile(
+    _GAP_NOUN + r"\b(?:\W+\w+){0,6}?\W+(?:shr[iu]nk\w*|narrow\w*|halved|fell|fall\w*|"
+    r"dropp\w*|down from|smaller|clos(?:ed|ing)|compress\w*|disappear\w*|vanish\w*)\b"
+    r"|(?:narrow\w*|halv\w*|shr[iu]nk\w*|clos\w*|cut|erod\w*)\W+(?:\w+\W+){0,3}" + _GAP_NOUN,
+    re.I)
+_GAP_UP = re.compile(
+    _GAP_NOUN + r"\b(?:\W+\w+){0,6}?\W+(?:gr[eo]w\w*|widen\w*|up from|larger|bigger|"
+    r"reopen\w*|persist\w*|remain\w*|still)\b"
+    r"|(?:widen\w*|reopen\w*|grow\w*|extend\w*|keep\w*|hold\w*)\W+(?:\w+\W+){0,3}"
+    + _GAP_NOUN, re.I)
+_CMP_RE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to)|while|whereas)\b", re.I)
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|percent)?")
+
+
+def structure_features(text: str, votes: dict[str, float]) -> dict[str, float]:
+    """Sentence-shape features the rule votes do not express: a gap noun that moves down
+    or up, votes on both sides (a balanced sentence) or none, and numbers compared
+    ("48% against 61%")."""
+    f: dict[str, float] = {}
+    pos = votes.get("fixed_conv", 0) + votes.get("dir_conv", 0)
+    neg = votes.get("fixed_div", 0) + votes.get("dir_div", 0)
+    if pos and neg:
+        f["x_mixed"] = 1.0
+    if not pos and not neg:
+        f["x_novote"] = 1.0
+    if _GAP_DOWN.search(text):
+        f["x_gap_down"] = 1.0
+    if _GAP_UP.search(text):
+        f["x_gap_up"] = 1.0
+    nums = len(_NUM_RE.findall(text))
+    if nums >= 2 and _CMP_RE.search(text):
+        f["x_numcmp"] = 1.0
+    return f
+
+
 def stance_features(text: str, sides: list[Side],
                     figures: list[tuple],
                     context: list[float] | None = None) -> dict[str, float]:
@@ -102,6 +139,7 @@ def stance_features(text: str, sides: list[Side],
         feats["sides=open"] = 1.0
     elif closeds:
         feats["sides=closed"] = 1.0
+    feats.update(structure_features(text, votes))
     for _, kind, unit, *_ in figures:
         feats[f"fig={kind}"] = 1.0
         if unit:

@@ -21,6 +21,7 @@ from .patterns import StancePatterns, stance_patterns
 
 _CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
 SENTIMENT_WEIGHT = 0.5  # an evaluative word about one side counts half a cue
+TEXT_CMP_WEIGHT = 0.5  # scores compared in the text, when no linked figure says it
 NEG_WINDOW = 28  # characters before a cue searched for a negator
 
 
@@ -76,6 +77,52 @@ def _figure_votes(figures: list[FigureT]) -> dict[str, float]:
         elif diff <= -tol:
             out["fig_cmp_div"] = 1.0
     return out
+
+
+# a score in running text: "48.6%", "79.8", "81 percent"; not years, sizes, prices, lags
+_SCORE_RE = re.compile(
+    r"(?<![$€£\d.,])(\d{1,3}(?:\.\d+)?)(\s?(?:%|percent\b|per cent\b))?(?![\d.,]?\d)"
+    r"(?!\s?(?:x\b|[BTMK]\b|[bmk]\b|billion|million|trillion|months?|weeks?|years?|days?|"
+    r"tokens?|GPUs?|parameters?|FLOP|k\b))")
+_FOR_SIDE_RE = re.compile(r"\s+(?:for|by|from)\s+(?:the\s+)?$")
+
+
+def _text_comparison(text: str, all_sides: list[Side]) -> float:
+    """Open vs closed scores compared in the text itself, also when the extractor tied no
+    figure to a model: each score belongs to the model or side phrase written right
+    after it ("44.9% for Claude Opus 5") or else to the nearest one before it in the
+    sentence; a score with no side before it belongs to the subject, which in a sentence
+    that names only closed models is the open model being compared. Returns the best
+    open score minus the best closed one (0.0 when there is no comparison)."""
+    scores: list[tuple[str, float]] = []
+    found = list(_SCORE_RE.finditer(text))
+    for i, m in enumerate(found):
+        val = float(m.group(1))
+        has_pct = bool(m.group(2))
+        if not has_pct and "." not in m.group(1):
+            continue  # bare integers are counts, ranks and list numbers as often as scores
+        if val > 100:
+            continue
+        side = None
+        nxt = [s for s in all_sides if s.start >= m.end() and s.start - m.end() <= 12]
+        if nxt and _FOR_SIDE_RE.search(text[m.end():nxt[0].start] + " "):
+            side = nxt[0].side
+        if side is None:
+            before = [s for s in all_sides if s.end <= m.start()]
+            limit = found[i + 1].start() if i + 1 < len(found) else len(text)
+            after = [s for s in all_sides if m.end() <= s.start < limit]
+            side = before[-1].side if before else after[0].side if after else "subject"
+        scores.append((side, val))
+    sides_present = {sd for sd, _ in scores}
+    if "closed" not in sides_present:
+        return 0.0
+    open_vals = [v for sd, v in scores if sd == "open"]
+    if not open_vals and "open" not in {s.side for s in all_sides}:
+        open_vals = [v for sd, v in scores if sd == "subject"]
+    if not open_vals:
+        return 0.0
+    diff = max(open_vals) - max(v for sd, v in scores if sd == "closed")
+    return diff if diff != 0.0 else 1e-9
 
 
 def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
@@ -159,6 +206,12 @@ def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
                 f"sent_{side}_{'pos' if sign > 0 else 'neg'}", 0.0) + 1.0
             if side != "none":
                 score += SENTIMENT_WEIGHT * sign * (1.0 if side == "open" else -1.0)
+    diff = _text_comparison(text, all_sides)
+    if diff:
+        k = "txt_cmp_conv" if diff > -3.5 else "txt_cmp_div" if diff <= -7.5 else ""
+        if k:
+            votes[k] = 1.0
+            score += TEXT_CMP_WEIGHT if k == "txt_cmp_conv" else -TEXT_CMP_WEIGHT
     fv = _figure_votes(list(figures or []))
     for k, v in fv.items():
         votes[k] = v
