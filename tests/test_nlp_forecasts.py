@@ -72,3 +72,63 @@ def test_level_and_previous_value_forecasts() -> None:
     assert got == [("community forecast", 0.22, False), ("community forecast", 0.34, False),
                    ("Halcyon Forecasting", 0.29, False), ("Halcyon Forecasting", 0.2, True),
                    ("TexTak", 0.64, False), ("TexTak", 0.71, False)]
+
+
+# --- general detector (forecasts/general.py): phrasings no rule names -----------------
+
+def _probs(text: str) -> list[tuple[float, bool]]:
+    return [(round(f.probability, 3), f.conditional) for f in forecasts(text)]
+
+
+def test_general_spelled_and_decimal_and_fraction() -> None:
+    text = ("By Odile Marsh\n\nOur forecasting column this month.\n"
+            "Will an open lab ship the strongest coder by 2028? I have it at forty percent.\n"
+            "My credence that parity arrives on math first: roughly 0.65.\n"
+            "Ask me about long context and I'd answer 3 in 4.")
+    assert _probs(text) == [(0.4, False), (0.65, False), (0.75, False)]
+    assert all(f.issuer == "Odile Marsh" for f in forecasts(text))
+
+
+def test_general_idioms_and_markets() -> None:
+    text = ("Prediction markets recap.\n"
+            "On Kalshi the open-leader contract changed hands at 37 cents.\n"
+            "Bettors give even odds that a Chinese lab releases the top open model.\n"
+            "Whether closed labs keep a one-year lead: call it a coin flip.")
+    fs = forecasts(text)
+    assert [(round(f.probability, 2), f.conditional) for f in fs] == [
+        (0.37, False), (0.5, False), (0.5, False)]
+    assert fs[0].issuer == "Kalshi"
+
+
+def test_general_speaker_labels_and_conditional() -> None:
+    text = ("Podcast transcript. We asked for a gut number.\n"
+            "HOST: Does an open model take first place this year?\n"
+            "RINA PATEL: Eighty percent, no question.\n"
+            "RINA PATEL: If export controls tighten, I would come down to 55%.")
+    fs = forecasts(text)
+    assert [(round(f.probability, 2), f.conditional) for f in fs] == [(0.8, False), (0.55, True)]
+    assert all(f.issuer == "Rina Patel" for f in fs)
+
+
+def test_general_less_than_chance() -> None:
+    text = ("Forecast thread.\nHonestly, less than 5% chance IMO that a closed lab "
+            "open-sources its flagship.")
+    assert _probs(text) == [(0.05, False)]
+
+
+def test_general_measurements_are_not_forecasts() -> None:
+    text = ("Our forecasting desk tracks the odds on open models.\n"
+            "Falcon-X scored 64% on the Vesta reasoning suite, nine points behind the leader.\n"
+            "Open models now serve 22% of enterprise traffic, up from 15%.\n"
+            "Downloads grew 80% year over year while API prices fell 40%.\n"
+            "In our survey, 57% of developers said they prefer open weights.\n"
+            "Three in ten startups fine-tune open models.\n"
+            "The refusal rate was 0.12 on the red-team set.\n"
+            "The closed model's win rate is close to a coin flip against the open one.")
+    assert forecasts(text) == []
+
+
+def test_general_strict_outside_forecasting_documents() -> None:
+    text = ("Release notes. The new checkpoint reaches 71% and says so at 0.71 accuracy.\n"
+            "We put the context window at 1M tokens and give 30% off for batch jobs.")
+    assert forecasts(text) == []

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..sentences import HEADING, SENTENCE
+from .general import CANDIDATE_RE, DOC_SIGNAL_RE, find_probabilities, name_like, speaker
 from .patterns import (
     AND_ALSO_RE,
     BYLINE_RE,
@@ -105,6 +106,8 @@ def _subject(prefix: str) -> str | None:
             or words[-1].lower() in _SELF_FORMS:
         return "we"  # "After the release we lowered it to 0.4"
     first = words[0].lower()
+    if first in ("there's", "there’s", "there", "it's", "it’s", "maybe", "perhaps"):
+        return None
     if words[0][0].islower() and first not in ("community", "crowd", "market", "markets",
                                                "forecasters", "median") \
             and (len(words) == 1 or first not in ("the", "top")):
@@ -247,6 +250,41 @@ class ForecastFinder:
         best = min(orgs, key=lambda o: abs(o.start - at))
         return best.name
 
+    def _general(self, doc: Doc, text: str, forecasty: bool,
+                 drafts: list[ForecastDraft]) -> None:
+        """Third pass: any probability expression in a forecasting frame (general.py)."""
+        mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
+            (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
+        forecasty = forecasty or bool(DOC_SIGNAL_RE.search(text))
+        for sent in doc._.gw_sentences or []:
+            if sent.kind != SENTENCE or not CANDIDATE_RE.search(text, sent.start, sent.end):
+                continue
+            a, b = sent.start, sent.end
+            stext = text[a:b]
+            spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
+            for hit in find_probabilities(stext, forecasty, spans):
+                if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end
+                       for d in drafts):
+                    continue
+                if hit.kind not in ("even", "frac") and any(
+                        abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
+                       for d in drafts):
+                    continue  # the same number restated ("Community Prediction: 38%")
+                prefix = stext[:hit.start]
+                named = NAMED_FORECASTER_RE.search(stext)
+                market = MARKET_RE.search(stext)
+                issuer: str | None
+                if named:
+                    issuer = named.group("name")
+                elif market:
+                    issuer = market.group("name")
+                else:
+                    issuer = name_like(_subject(prefix))
+                if issuer in (None, "we"):
+                    issuer = speaker(text, a) or issuer
+                drafts.append(ForecastDraft(issuer, round(hit.value, 4), hit.conditional,
+                                            None, a, b, a + hit.start, a + hit.end))
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
         drafts: list[ForecastDraft] = []
@@ -305,13 +343,14 @@ class ForecastFinder:
                                 kinds=("odds",))
                 if sent.kind == SENTENCE:
                     self._also(text[sent.start:sent.end], sent.start, sent.end, drafts)
+        self._general(doc, text, forecasty, drafts)
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:
                 named.append((d.start, d.issuer))
         first = named[0][1] if named else None
         for d in drafts:
-            if d.issuer is None and first is not None and d.notes_extra:
+            if d.issuer is None and first is not None and d.notes_extra and not self._byline:
                 d.issuer = first
             elif d.issuer is None or d.issuer.lower() in self.patterns.self_words:
                 d.issuer = self._byline or self._resolve_self(doc, named, d.start)

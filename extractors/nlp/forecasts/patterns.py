@@ -183,8 +183,9 @@ FORECAST_DOC_RE = re.compile(
 CONDITIONAL_RE = re.compile(
     r"\b(?:if|unless|would|could|might|should)\b|['’]d\b|\bconversely\b|\bwhat would\b", re.I)
 BYLINE_RE = re.compile(
-    r"^(?i:by|posted\s+by|written\s+by|analysts?\s*:|authors?\s*:)\s+(?:the\s+)?(?P<name>[A-Z][\w&.'’-]*"
-    r"(?:\s+[A-Z][\w&.'’-]*){0,2}(?:\s+(?i:desk|team|group|staff))?)", re.M)
+    r"^(?i:by|posted\s+by|written\s+by|analysts?\s*:|authors?\s*:)[ \t]+(?:the[ \t]+)?"
+    r"(?P<name>[A-Z][\w&.'’-]*(?:[ \t]+[A-Z][\w&.'’-]*){0,2}(?:[ \t]+(?i:desk|team|group|staff))?)",
+    re.M)
 NAMED_FORECASTER_RE = re.compile(
     r"\b(?i:forecaster)\s+[\"“']?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|"
     r"[a-z][\w-]{2,})[\"”']?")

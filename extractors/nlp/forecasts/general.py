@@ -1,0 +1,244 @@
+"""General forecast detector: the fallback after the phrasing rules.
+
+A sentence holds a forecast when (1) it states a probability expression (a percent,
+a decimal, "N in M", "even odds", "a coin flip", "N cents" on a market, spelled-out
+"sixty percent"), (2) a forecasting frame surrounds it (chance/odds/likely/credence,
+a market, a placing verb, "I'd say", a "PROPOSITION: PROBABILITY" line) and (3) the
+number is not a measurement (a benchmark score, a share, a growth rate, a price cut,
+a gap). Inside documents that talk about forecasting the frame may be anywhere in
+the sentence; elsewhere it must sit right next to the number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+_TEENS = {"fifteen": 15, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_SMALLNUM = {**_UNITS, "ten": 10, "a": 1, "an": 1}
+NUMW = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
+_TENS_RE = "|".join(_TENS)
+_UNITS_RE = "|".join(_UNITS)
+_TEENS_RE = "|".join(_TEENS)
+
+_Q = r"(?:(?:less\s+than|under|below|at\s+least|over|above|more\s+than|nearly|almost)\s+)?"
+_A = r"(?:(?:about|roughly|around|maybe|perhaps|approximately|something\s+like)\s+|~\s?)?"
+
+PROB_EXPR = re.compile(
+    r"(?P<pct>(?<![\w.$])\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b|per\s+cent\b)\+?"
+    rf"|\b(?P<wpct>(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_TEENS_RE}|{_UNITS_RE})"
+    r"\s+(?:percent|per\s+cent)\b"
+    r"|(?<![\w.$])(?P<dec>0?\.\d{1,3})(?![\d%]|\.\d|\s*(?:points|pp|x)\b)"
+    rf"|\b(?P<num>{NUMW})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMW})\b"
+    r"|\b(?P<even>even\s+odds|(?:a\s+)?coin[-\s]?(?:flip|toss)|toss[-\s]?up|50[-/]50|"
+    r"fifty[-\s]fifty)\b"
+    r"|(?<![\w.$])(?P<cents>\d{1,2}(?:\.\d)?)\s?(?:cents?\b|¢)", re.I)
+
+# frame words right next to the number (strong) ...
+NEAR_FRAME = re.compile(
+    r"\b(?:chances?|odds|probabilit\w*|likelihood|credence|likely|unlikely|confident|sure|"
+    r"shot|bets?|betting|bettors|forecast\w*|predict\w*|markets?|contracts?|trad(?:e|es|ed|ing)|"
+    r"traders|priced|pricing|put|puts|peg|pegs|pegged|place|places|assign\w*|give|gives|"
+    r"estimate|estimates|call\s+it|say|I['’]d|we['’]d|I['’]m\s+at|we['’]re\s+at|"
+    r"have\s+it|has\s+it|my\s+number|our\s+number|gut|view|IMO|I\s+think)\b", re.I)
+# ... or anywhere in the sentence (only inside forecasting documents)
+SENT_FRAME = NEAR_FRAME
+MARKET_CTX = re.compile(
+    r"\b(?:markets?|contracts?|trad(?:e|es|ed|ing)|traders|priced|bettors|shares?\s+of\s+yes|"
+    r"Polymarket|Manifold|Kalshi|PredictIt|Metaculus|yes)\b", re.I)
+# a number that measures something
+_GROWTH_BEFORE = re.compile(
+    r"\b(?:grew|grow|grows|growing|rose|rise|rises|fell|fall|falls|dropped|drops|cut|cuts|"
+    r"jumped|gained|gains|increased|decreased|improved|climbed|slipped|declined|up|down|"
+    r"shrank|boost\w*|reduc\w*|lower\w*|rais\w*)\s+(?:by\s+)?(?:about\s+|roughly\s+|nearly\s+|"
+    r"some\s+|over\s+|around\s+)?$", re.I)
+_MEASURE_BEFORE = re.compile(
+    r"\b(?:scor\w*|accuracy|reach\w*|clear\w*|hits?|hitting|land\w*|within|top\s+out|"
+    r"tops\s+out|gets?|got|achiev\w*|posts?|posted|holds?|account\w*\s+for|handl\w*|"
+    r"represent\w*|makes?\s+up|share|margin|lead|edge|gap|behind|ahead|benchmark\w*|"
+    r"surveyed|respondents|polled|survey|users|developers|downloads|revenue|cost\w*|"
+    r"prices?|spend\w*|volume|utiliz\w*|usage|discount|cheaper|sits\s+at|"
+    r"stands\s+at|is\s+at|near|top|best|leader|rate|ratio|error|resolution)\b[^.;:,]{0,30}$",
+    re.I)
+_MEASURE_AFTER = re.compile(
+    r"^\s*(?:\+\s*)?(?:of\s+(?!(?:the\s+)?(?:chance|probability|odds))|on\s+(?!(?:an?|the|it|this|that|"
+    r"whether|open|closed|yes|no)\b)|points?\b|pp\b|accuracy|pass|higher|lower|faster|"
+    r"slower|cheaper|more\s+(?!likely)|less\s+(?!likely)|fewer|better|worse|growth|increase|"
+    r"decrease|discount|off\b|margin|lead|gap|edge|improvement|gain|rise|drop|jump|cut|"
+    r"share|reduction|quarter|year[-\s]over|yoy|qoq|of\s+the\s+time|win\s+rate|"
+    r"success\s+rate|solve|resolved\s+rate|on\s+(?:the\s+)?(?:[A-Z])|for\s+[A-Z])", re.I)
+_ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
+_WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
+_COND_CTX = re.compile(r"\b(?:if|unless|should|were|in\s+which\s+case|what\s+would|provided|"
+                       r"assuming|conditional\s+on)\b", re.I)
+_SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*:")
+_LABEL_RE = re.compile(r"^(?:[A-Z][\w'’ -]{0,40}:\s+)")  # "Reply: ", "Top comment: "
+_ANSWER_TAIL = re.compile(r"^\s*(?:[,;.!)]|$|\s(?:easily|unchanged|tops|max|at\s+most|"
+                          r"at\s+best|give\s+or\s+take|or\s+so|for\s+me|to\s+me|IMO)\b)", re.I)
+
+
+# the document talks about forecasting (in addition to patterns.FORECAST_DOC_RE)
+DOC_SIGNAL_RE = re.compile(
+    r"\b(?:I|we)['’]d\s+(?:peg|put|say|give|go|bet|call)\b|\bgut\s+(?:number|feel|call)\b|"
+    r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
+    r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
+# a sentence worth examining: a digit, a number word, or an odds idiom
+CANDIDATE_RE = re.compile(
+    rf"\d|\b(?:{_TENS_RE}|{_UNITS_RE}|{_TEENS_RE})\b|even\s+odds|coin[-\s]?(?:flip|toss)|"
+    r"toss[-\s]?up", re.I)
+_MOVE_FRAME = re.compile(
+    r"\b(?:lower|raise|drop|fall|go|jump|move|push|get|cut|bump|revise|update|take|bring|"
+    r"rise|climb|slide|nudge|shift|come|came|head|settle|revert|sink)\w*\b[^.;:]{0,40}\b(?:to|above|below|toward|into|under|"
+    r"over)\s+(?:about\s+|roughly\s+|around\s+|~\s?)?$", re.I)
+
+
+@dataclass(slots=True)
+class ProbHit:
+    value: float
+    start: int  # within the sentence
+    end: int
+    kind: str  # pct, wpct, dec, frac, even, cents
+    conditional: bool
+
+
+def _value(m: re.Match[str]) -> tuple[float | None, str]:
+    if m.group("pct"):
+        return float(m.group("pct")) / 100.0, "pct"
+    if m.group("wpct"):
+        words = re.split(r"[-\s]+", m.group("wpct").lower())
+        v = sum(_TENS.get(w, 0) + _UNITS.get(w, 0) + _TEENS.get(w, 0) for w in words)
+        return v / 100.0, "wpct"
+    if m.group("dec"):
+        return float(m.group("dec")), "dec"
+    if m.group("num"):
+        num, den = m.group("num").lower(), m.group("den").lower()
+        n = int(num) if num.isdigit() else _SMALLNUM.get(num, 0)
+        d = int(den) if den.isdigit() else _SMALLNUM.get(den, 0)
+        if not n or d < 2 or n > d or d > 1000:
+            return None, "frac"
+        return n / d, "frac"
+    if m.group("even"):
+        return 0.5, "even"
+    return float(m.group("cents")) / 100.0, "cents"
+
+
+def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[int, int]]
+                       ) -> list[ProbHit]:
+    """Probability expressions of ``stext`` that read as forecasts (not measurements)."""
+    out: list[ProbHit] = []
+    body_start = 0
+    sp = _SPEAKER_RE.match(stext) or _LABEL_RE.match(stext)
+    if sp:
+        body_start = sp.end()
+    for m in PROB_EXPR.finditer(stext):
+        value, kind = _value(m)
+        if value is None or not 0.0 <= value <= 1.0:
+            continue
+        ps, pe = m.span()
+        before, after = stext[:ps], stext[pe:]
+        near_before = before[-60:]
+        near_after = after[:40]
+        if _GROWTH_BEFORE.search(before):
+            continue  # "grew 40%", "cut prices by 50%"
+        if kind in ("pct", "wpct", "dec") and _ANAPHOR_BEFORE.search(before):
+            continue  # "that 65 percent would fall to ...": a forecast already stated
+        clause_start = max((before.rfind(c) for c in ".;:!?,—–"), default=-1) + 1
+        near_frame = NEAR_FRAME.search(near_before) or re.match(
+            r"^\s*(?:chance|probability|odds|likelihood|shot|likely|unlikely|confident|sure)\b",
+            after, re.I)
+        # a frame word straight before the number ("put about 80% on", "I give it maybe 15%")
+        tight_frame = re.search(
+            r"\b(?:put|puts|peg|pegs|place|places|give|gives|assign\w*|bet|say|call\s+it|"
+            r"rate|rates|estimate|estimates|at|of|is|was|now|it['’]s)\s+(?:it\s+|this\s+|"
+            r"about\s+|roughly\s+|around\s+|maybe\s+|only\s+|just\s+|a\s+|an\s+|"
+            r"(?:less\s+than|under|below|at\s+least|over|above|more\s+than)\s+)*$",
+            before, re.I)
+        answer = (ps - body_start <= 25 and (_ANSWER_TAIL.match(after) or kind == "frac")
+                  and not re.search(r"\d", stext[body_start:ps]))
+        colon_answer = (re.search(r":\s*" + _Q + _A + r"$", before)
+                        and _ANSWER_TAIL.match(after) and len(before) > 25)
+        if kind in ("pct", "wpct", "dec", "cents"):
+            if _MEASURE_AFTER.match(after) and not (
+                    tight_frame and re.search(r"\b(?:put|puts|place|places|bet)\b",
+                                              before[-40:], re.I)):
+                continue
+            if _MEASURE_BEFORE.search(before[clause_start:]) and not (
+                    near_frame and re.search(r"(?:chance|odds|probabilit|likel|credence|"
+                                             r"market|contract|trad|priced|forecast|bet)",
+                                             (near_before + near_after).lower())):
+                continue
+            if any(clause_start <= s < ps and not re.search(r"[\"”]", stext[s:ps])
+                   for s, _ in mention_spans) and not re.match(
+                    r"^\s*(?:chance|probability|odds|likelihood|shot|likely)\b", after, re.I) \
+                    and not re.search(r"\b(?:chance|odds|probabilit\w*|likelihood|credence|"
+                                      r"priced|contract|forecast\w*)\b", before[clause_start:],
+                                      re.I):
+                continue  # "DeepSeek V4 sits at 84%": a score
+        if kind == "cents" and not MARKET_CTX.search(stext):
+            continue
+        if kind == "frac" and not (
+                re.match(r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
+                         r"for|to|given|IMO|in\s+my|by)\b", after, re.I)):
+            continue  # "3 in 10 developers": a share
+        if kind == "even" and (
+                re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+(?:a\s+)?$",
+                          before, re.I) or not re.match(r"^\s*(?:chance|odds|shot|bet)\b",
+                                                        after, re.I) and not re.search(
+                    r"(?:\b(?:call\s+it|it['’]s|is|are|at|say|give|gives|of|odds|chance|"
+                    r"market|bettors|traders|priced|as)|[:,—–-])\s*(?:a\s+|an\s+|about\s+|"
+                    r"roughly\s+|basically\s+|essentially\s+)*$", before, re.I)):
+            continue  # "close to a coin flip on variance alone": a comparison, not a number
+        if kind == "dec" and not (NEAR_FRAME.search(near_before) or colon_answer):
+            continue  # decimals need a frame right before them
+        strong = kind in ("even",) or (kind == "frac" and re.match(
+            r"^\s*(?:chance|odds|shot|probability)", after, re.I))
+        ok = bool(strong or near_frame or (kind == "cents"))
+        if forecasty and not ok and _MOVE_FRAME.search(before) and re.search(
+                r"\b(?:I|we|us|me|our|my|would|could|['’]d)\b", before[clause_start:], re.I):
+            ok = True  # "we would lower our base case to 40%"
+        if forecasty and not ok:
+            ok = bool(tight_frame and SENT_FRAME.search(stext)) or bool(answer) or bool(
+                colon_answer) or bool(tight_frame and kind in ("frac",))
+        if not forecasty and ok and not strong:
+            # outside forecasting documents: a probability noun must touch the number
+            ok = bool(re.search(r"\b(?:chance|odds|probability|likelihood|credence)\b",
+                                near_before[-30:] + near_after[:20], re.I))
+        if not ok:
+            continue
+        cond = bool(_WOULD_RE.search(before) and _COND_CTX.search(stext))
+        out.append(ProbHit(value, ps, pe, kind, cond))
+    return out
+
+
+_NOT_NAMES = frozenset({
+    "maybe", "perhaps", "honestly", "probably", "yes", "no", "now", "still", "today", "odds",
+    "chances", "less", "more", "about", "roughly", "around", "call", "so", "well", "and", "but",
+    "i", "it", "it's", "it’s", "that", "this", "there", "there's", "my", "our", "reply",
+})
+
+
+def name_like(subject: str | None) -> str | None:
+    """Keep a subject only when it reads as a name ('Maybe', "Now it's" are not)."""
+    if not subject or subject == "we":
+        return subject
+    words = subject.split()
+    if any(not w[:1].isupper() for w in words) or words[0].lower() in _NOT_NAMES:
+        return None
+    return subject
+
+
+def speaker(text: str, sent_start: int) -> str | None:
+    """The speaker label of the line holding the sentence ('MAYA LIN: ...' -> 'Maya Lin')."""
+    ls = text.rfind("\n", 0, sent_start) + 1
+    m = _SPEAKER_RE.match(text[ls:ls + 60])
+    if not m:
+        return None
+    name = m.group("name")
+    if name in ("HOST", "Q", "A") or len(name) < 3:
+        return None
+    return name.title()
