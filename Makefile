@@ -46,6 +46,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/gapwatch eval data/gold/test data/gold/test
 	$(BIN)/gapwatch eval data/gold/test2 data/gold/test2
+	$(BIN)/gapwatch eval data/gold/test3 data/gold/test3
 
 clean:
 	rm -rf $(VENV) data/gapwatch.db* data/prefect
