@@ -600,7 +600,10 @@ def refresh_new_openers(s: Session, document_id: int, now: datetime,
     sql = (f"SELECT {cl}, {dim}, "
            f"(SELECT c.ingested_at FROM claim c WHERE {others} "
            f"ORDER BY c.ingested_at DESC LIMIT 1), "
-           f"EXISTS (SELECT 1 {originals} AND c.superseded_at IS NULL), "
+           # A LIMIT 1 scalar, not EXISTS: with stale statistics (right after a bulk load)
+           # PostgreSQL planned the EXISTS as one hashed pass over every live claim, per
+           # document; a LIMIT subquery is never hashed and stops at the first row.
+           f"(SELECT 1 {originals} AND c.superseded_at IS NULL LIMIT 1) IS NOT NULL, "
            f"(SELECT MAX(cd.superseded_at) {originals} AND c.superseded_at IS NOT NULL) "
            f"FROM {src}")
     params["doc"] = document_id
