@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from models.records import BenchmarkMention, Figure, ModelMention
 
+from ..numbers import WORD_VALUES, spelled_value
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .patterns import (
     BENCH_ANAPHOR_RE,
@@ -30,7 +31,6 @@ from .patterns import (
     OUT_OF_RE,
     PER_TOKEN_RE,
     RANK_RE,
-    SPELLED_NUMS,
     SPELLED_PCT_RE,
     SPELLED_PRE_RE,
     SPELLED_UNIT_RE,
@@ -38,7 +38,6 @@ from .patterns import (
     TABLE_NUM_RE,
     figure_cues,
     parse_num,
-    spelled_value,
 )
 
 Mention = ModelMention | BenchmarkMention
@@ -454,8 +453,8 @@ class FigureFinder:
             a, b = sent.start + m.start("w1"), sent.start + m.end()
             if _overlaps(a, b, blocked) or any(f.start < b and a < f.end for f in found):
                 continue
-            v1 = float(SPELLED_NUMS.get(m.group("w1").lower(), 0))
-            v2 = float(SPELLED_NUMS.get(m.group("w2").lower(), 0)) if m.group("w2") else None
+            v1 = float(WORD_VALUES.get(m.group("w1").lower(), 0))
+            v2 = float(WORD_VALUES.get(m.group("w2").lower(), 0)) if m.group("w2") else None
             if not v1 or (v2 is not None and v2 <= v1):
                 v2 = None
             if pre.startswith("factor") or unit_w in ("times", "fold"):

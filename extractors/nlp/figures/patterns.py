@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..cues import compile_cues, load_cues
+from ..numbers import SPELLED_1_99
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = (
@@ -73,9 +74,6 @@ SPELLED_PRE_RE = re.compile(
     r"(?:versus|vs\.?|from|to|by|about|roughly|around|some|only|just|nearly|almost|over|under|"
     r"than|within|at|sits|sat|is|was|trails?|lags?|maybe|perhaps|probably|like|approximately|"
     r"factor\s+of)\s+$", re.I)
-_WORD_VALUES = ("zero one two three four five six seven eight nine ten eleven twelve "
-                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
-SPELLED_NUMS = {w: i for i, w in enumerate(_WORD_VALUES.split())} | {"twenty": 20, "thirty": 30}
 # "costs a tenth as much": a cost ratio written as a fraction (10x); "at a tenth of the
 # price" is left alone (the gold reads it as colour, not a measurement)
 FRACTION_RATIO_RE = re.compile(
@@ -146,20 +144,4 @@ def parse_num(s: str) -> float:
 
 
 # "Sixty-two percent of companies": percentages written out in words
-_UNITS_W = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9}
-_TEENS_W = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-            "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS_W = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-           "eighty": 80, "ninety": 90}
-SPELLED_PCT_RE = re.compile(
-    rf"\b(?P<w>(?:{'|'.join(_TENS_W)})(?:[\s-](?:{'|'.join(_UNITS_W)}))?|{'|'.join(_TEENS_W)}|"
-    rf"{'|'.join(_UNITS_W)})\s+(?:percent|per\s+cent)\b", re.I)
-
-
-def spelled_value(words: str) -> float:
-    """'Sixty-two' -> 62.0."""
-    total = 0
-    for w in re.split(r"[\s-]+", words.lower()):
-        total += _TENS_W.get(w, 0) + _TEENS_W.get(w, 0) + _UNITS_W.get(w, 0)
-    return float(total)
+SPELLED_PCT_RE = re.compile(rf"\b(?P<w>{SPELLED_1_99})\s+(?:percent|per\s+cent)\b", re.I)

@@ -9,7 +9,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..sentences import HEADING, SENTENCE
-from .general import CANDIDATE_RE, DOC_SIGNAL_RE, find_probabilities, name_like, speaker
+from .general import (
+    CANDIDATE_RE,
+    DOC_SIGNAL_RE,
+    WOULD_RE,
+    find_probabilities,
+    name_like,
+    speaker,
+)
 from .patterns import (
     AND_ALSO_RE,
     BYLINE_RE,
@@ -34,7 +41,6 @@ _SUBJ_TRAIL_RE = re.compile(
     r"cautious|upbeat)\s*$", re.I)
 _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
                             re.I)
-_WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
 _IF_RE = re.compile(r"\b(?:if|unless|should|were)\b", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
@@ -182,7 +188,7 @@ class ForecastFinder:
                     cond = bool(CONDITIONAL_RE.search(stext))
                 else:  # "If an open model wins, we'd be at 80%": a would-clause under an if
                     clause = stext[clause_start:ps]
-                    cond = bool(_WOULD_RE.search(clause) and _IF_RE.search(stext))
+                    cond = bool(WOULD_RE.search(clause) and _IF_RE.search(stext))
                 drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
                                             True))
                 p0 = m.groupdict().get("p0")

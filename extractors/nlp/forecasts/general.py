@@ -14,24 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-         "seventy": 70, "eighty": 80, "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9}
-_TEENS = {"fifteen": 15, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_SMALLNUM = {**_UNITS, "ten": 10, "a": 1, "an": 1}
+from ..numbers import SPELLED_1_99, TEENS_ALT, TENS_ALT, UNITS, UNITS_ALT, spelled_value
+
+_SMALLNUM = {**UNITS, "ten": 10, "a": 1, "an": 1}
 NUMW = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
-_TENS_RE = "|".join(_TENS)
-_UNITS_RE = "|".join(_UNITS)
-_TEENS_RE = "|".join(_TEENS)
 
 _Q = r"(?:(?:less\s+than|under|below|at\s+least|over|above|more\s+than|nearly|almost)\s+)?"
 _A = r"(?:(?:about|roughly|around|maybe|perhaps|approximately|something\s+like)\s+|~\s?)?"
 
 PROB_EXPR = re.compile(
     r"(?P<pct>(?<![\w.$])\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b|per\s+cent\b)\+?"
-    rf"|\b(?P<wpct>(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_TEENS_RE}|{_UNITS_RE})"
+    rf"|\b(?P<wpct>{SPELLED_1_99})"
     r"\s+(?:percent|per\s+cent)\b"
     r"|(?<![\w.$])(?P<dec>0?\.\d{1,3})(?![\d%]|\.\d|\s*(?:points|pp|x)\b)"
     rf"|\b(?P<num>{NUMW})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMW})\b"
@@ -46,8 +39,6 @@ NEAR_FRAME = re.compile(
     r"traders|priced|pricing|put|puts|peg|pegs|pegged|place|places|assign\w*|give|gives|"
     r"estimate|estimates|call\s+it|say|I['’]d|we['’]d|I['’]m\s+at|we['’]re\s+at|"
     r"have\s+it|has\s+it|my\s+number|our\s+number|gut|view|IMO|I\s+think)\b", re.I)
-# ... or anywhere in the sentence (only inside forecasting documents)
-SENT_FRAME = NEAR_FRAME
 MARKET_CTX = re.compile(
     r"\b(?:markets?|contracts?|trad(?:e|es|ed|ing)|traders|priced|bettors|shares?\s+of\s+yes|"
     r"Polymarket|Manifold|Kalshi|PredictIt|Metaculus|yes)\b", re.I)
@@ -73,7 +64,7 @@ _MEASURE_AFTER = re.compile(
     r"share|reduction|quarter|year[-\s]over|yoy|qoq|of\s+the\s+time|win\s+rate|"
     r"success\s+rate|solve|resolved\s+rate|on\s+(?:the\s+)?(?:[A-Z])|for\s+[A-Z])", re.I)
 _ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
-_WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
+WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
 _COND_CTX = re.compile(r"\b(?:if|unless|should|were|in\s+which\s+case|what\s+would|provided|"
                        r"assuming|conditional\s+on)\b", re.I)
 _SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*:")
@@ -89,7 +80,7 @@ DOC_SIGNAL_RE = re.compile(
     r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
 # a sentence worth examining: a digit, a number word, or an odds idiom
 CANDIDATE_RE = re.compile(
-    rf"\d|\b(?:{_TENS_RE}|{_UNITS_RE}|{_TEENS_RE})\b|even\s+odds|coin[-\s]?(?:flip|toss)|"
+    rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+odds|coin[-\s]?(?:flip|toss)|"
     r"toss[-\s]?up", re.I)
 _MOVE_FRAME = re.compile(
     r"\b(?:lower|raise|drop|fall|go|jump|move|push|get|cut|bump|revise|update|take|bring|"
@@ -110,9 +101,7 @@ def _value(m: re.Match[str]) -> tuple[float | None, str]:
     if m.group("pct"):
         return float(m.group("pct")) / 100.0, "pct"
     if m.group("wpct"):
-        words = re.split(r"[-\s]+", m.group("wpct").lower())
-        v = sum(_TENS.get(w, 0) + _UNITS.get(w, 0) + _TEENS.get(w, 0) for w in words)
-        return v / 100.0, "wpct"
+        return spelled_value(m.group("wpct")) / 100.0, "wpct"
     if m.group("dec"):
         return float(m.group("dec")), "dec"
     if m.group("num"):
@@ -202,7 +191,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                 r"\b(?:I|we|us|me|our|my|would|could|['’]d)\b", before[clause_start:], re.I):
             ok = True  # "we would lower our base case to 40%"
         if forecasty and not ok:
-            ok = bool(tight_frame and SENT_FRAME.search(stext)) or bool(answer) or bool(
+            ok = bool(tight_frame and NEAR_FRAME.search(stext)) or bool(answer) or bool(
                 colon_answer) or bool(tight_frame and kind in ("frac",))
         if not forecasty and ok and not strong:
             # outside forecasting documents: a probability noun must touch the number
@@ -210,7 +199,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                                 near_before[-30:] + near_after[:20], re.I))
         if not ok:
             continue
-        cond = bool(_WOULD_RE.search(before) and _COND_CTX.search(stext))
+        cond = bool(WOULD_RE.search(before) and _COND_CTX.search(stext))
         out.append(ProbHit(value, ps, pe, kind, cond))
     return out
 
