@@ -104,25 +104,24 @@ def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int =
     return w, b
 
 
-def macro_f1(gold: list[str], pred: list[str]) -> float:
-    f = []
+def per_class_f1(gold: list[str], pred: list[str]) -> dict[str, float | None]:
+    """F1 per stance; None for a class that is neither in gold nor predicted."""
+    out: dict[str, float | None] = {}
     for c in STANCES:
         tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
         fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
         fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
-        if tp + fp + fn:
-            f.append(2 * tp / (2 * tp + fp + fn))
+        out[c] = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+    return out
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    f = [v for v in per_class_f1(gold, pred).values() if v is not None]
     return sum(f) / len(f)
 
 
 def class_f1(gold: list[str], pred: list[str]) -> str:
-    out = []
-    for c in STANCES:
-        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
-        out.append(f"{c[:4]} {2 * tp / max(1, 2 * tp + fp + fn):.3f}")
-    return " ".join(out)
+    return " ".join(f"{c[:4]} {v or 0.0:.3f}" for c, v in per_class_f1(gold, pred).items())
 
 
 def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) -> list[str]:
