@@ -268,7 +268,12 @@ class ForecastFinder:
             a, b = sent.start, sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
-            for hit in find_probabilities(stext, forecasty, spans):
+            hits = find_probabilities(stext, forecasty, spans)
+            if not hits:
+                continue
+            named = NAMED_FORECASTER_RE.search(stext)  # once per sentence, not per number
+            market = MARKET_RE.search(stext)
+            for hit in hits:
                 if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end
                        for d in drafts):
                     continue
@@ -277,8 +282,6 @@ class ForecastFinder:
                        for d in drafts):
                     continue  # the same number restated ("Community Prediction: 38%")
                 prefix = stext[:hit.start]
-                named = NAMED_FORECASTER_RE.search(stext)
-                market = MARKET_RE.search(stext)
                 issuer: str | None
                 if named:
                     issuer = named.group("name")
