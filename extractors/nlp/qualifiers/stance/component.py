@@ -22,6 +22,8 @@ from .patterns import StancePatterns, stance_patterns
 _CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
 SENTIMENT_WEIGHT = 0.5  # an evaluative word about one side counts half a cue
 TEXT_CMP_WEIGHT = 0.5  # scores compared in the text, when no linked figure says it
+TEXT_CMP_NEAR = 3.5  # open best within this many points of closed best: a near tie
+TEXT_CMP_FAR = 7.5  # open best this many points or more behind: a real deficit
 NEG_WINDOW = 28  # characters before a cue searched for a negator
 
 
@@ -208,7 +210,8 @@ def stance_votes(text: str, sides: list[Side], p: StancePatterns | None = None,
                 score += SENTIMENT_WEIGHT * sign * (1.0 if side == "open" else -1.0)
     diff = _text_comparison(text, all_sides)
     if diff:
-        k = "txt_cmp_conv" if diff > -3.5 else "txt_cmp_div" if diff <= -7.5 else ""
+        k = ("txt_cmp_conv" if diff > -TEXT_CMP_NEAR
+             else "txt_cmp_div" if diff <= -TEXT_CMP_FAR else "")
         if k:
             votes[k] = 1.0
             score += TEXT_CMP_WEIGHT if k == "txt_cmp_conv" else -TEXT_CMP_WEIGHT
