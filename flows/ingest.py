@@ -87,11 +87,10 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
 
     Returns the counts and the names of sources with a document that failed to store.
 
-    Each document is fingerprinted (MinHash + claim keys) so that copies are linked to
-    the earliest document of their story and repeated claims join one cluster.
+    Each document's fingerprint (MinHash + claim keys, made by the extraction step)
+    links copies to the earliest document of their story and joins repeated claims
+    into one cluster.
     """
-    from extractors.dedup import fingerprint
-
     engine = get_engine(database_url)
     counts: Counter[str] = Counter()
     stored_urls: list[str] = []
@@ -101,8 +100,8 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
         doc = item.document
         sid = ids.get(doc.source_name or "")
         try:
-            fp = item.fingerprint or fingerprint(doc.text, item.extraction)
-            out = load.store_document(engine, doc, item.extraction, sid, fp, near_threshold)
+            out = load.store_document(engine, doc, item.extraction, sid, item.fingerprint,
+                                      near_threshold)
         except Exception as exc:  # noqa: BLE001 - recorded, run continues
             load.record_failure(engine, url=doc.url, stage="store", kind="store_error",
                                 reason=f"{type(exc).__name__}: {exc}", run_id=run_id,

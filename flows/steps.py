@@ -71,7 +71,7 @@ class Candidate:
 class Extracted:
     document: DocumentInput
     extraction: Extraction
-    fingerprint: Fingerprint | None = None  # computed beside the extraction, in its worker
+    fingerprint: Fingerprint  # made beside the extraction, in its worker
 
 
 @dataclass(slots=True)
