@@ -83,7 +83,8 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
                database_url: str | None,
                run_id: int, near_threshold: float = load.DEFAULT_NEAR_DUPLICATE,
                ) -> tuple[Counter[str], set[str]]:
-    """Store each document in its own transaction; a failure loses only that document.
+    """Store the batch in one transaction (per document if any fails); a failure loses
+    only that document.
 
     Returns the counts and the names of sources with a document that failed to store.
 
@@ -96,16 +97,14 @@ def store_task(batch: Opaque[BatchResult], source_ids: Opaque[dict[str, int]],
     stored_urls: list[str] = []
     failed_sources: set[str] = set()
     ids = source_ids.value
-    for item in batch.value.items:
+    items = [load.StoreItem(it.document, it.extraction, ids.get(it.document.source_name or ""),
+                            it.fingerprint) for it in batch.value.items]
+    for item, out in zip(items, load.store_batch(engine, items, near_threshold), strict=True):
         doc = item.document
-        sid = ids.get(doc.source_name or "")
-        try:
-            out = load.store_document(engine, doc, item.extraction, sid, item.fingerprint,
-                                      near_threshold)
-        except Exception as exc:  # noqa: BLE001 - recorded, run continues
+        if isinstance(out, Exception):
             load.record_failure(engine, url=doc.url, stage="store", kind="store_error",
-                                reason=f"{type(exc).__name__}: {exc}", run_id=run_id,
-                                source_id=sid)
+                                reason=f"{type(out).__name__}: {out}", run_id=run_id,
+                                source_id=item.source_id)
             counts["failures"] += 1
             failed_sources.add(doc.source_name or "")
             continue

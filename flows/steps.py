@@ -380,11 +380,7 @@ def extract_documents(docs: Sequence[DocumentInput], processes: int = 0) -> Batc
     """
     texts = [d.text for d in docs]
     if processes > 0:
-        try:
-            results = _pool(processes).submit(extract_texts, texts).result()
-        except BrokenProcessPool as exc:  # a worker died (OOM, signal): report, go on
-            results = [f"extraction worker died: {exc}"] * len(texts)
-            _reset_pool()
+        results = _extract_in_pool(texts, processes)
     else:
         with _LOCAL_LOCK:
             results = extract_texts(texts)
@@ -396,6 +392,23 @@ def extract_documents(docs: Sequence[DocumentInput], processes: int = 0) -> Batc
         else:
             out.items.append(Extracted(doc, *res))
     return out
+
+
+def _extract_in_pool(texts: list[str],
+                     processes: int) -> list[tuple[Extraction, Fingerprint] | str]:
+    """Split the batch over the pool's processes, so that every process works on every
+    batch: a batch in one process left the other idle at the start and end of a run."""
+    pool = _pool(processes)
+    size = -(-len(texts) // processes)
+    futures = [pool.submit(extract_texts, texts[i:i + size]) for i in range(0, len(texts), size)]
+    results: list[tuple[Extraction, Fingerprint] | str] = []
+    for fut, start in zip(futures, range(0, len(texts), size), strict=True):
+        try:
+            results.extend(fut.result())
+        except BrokenProcessPool as exc:  # a worker died (OOM, signal): report, go on
+            results.extend([f"extraction worker died: {exc}"] * len(texts[start:start + size]))
+            _reset_pool()
+    return results
 
 
 def _reset_pool() -> None:

@@ -169,6 +169,8 @@ class _NewCluster:
     numbers: str | None
     origin: str | None
     origin_key: str | None
+    document_id: int  # the document whose claim created it
+    seen_at: datetime  # when that document was stored
     id: int = 0
 
 
@@ -192,7 +194,8 @@ def _key_param(dialect: str, values: Sequence[str]) -> Any:
 
 @dataclass(slots=True)
 class ClusterAssigner:
-    """Finds or creates the clusters of one document's claims, in its transaction.
+    """Finds or creates the clusters of a document's claims (or of several documents',
+    in document order), in their transaction.
 
     Set-based: whatever the number of claims, the database is asked a fixed number of
     questions (the earliest clustered claim per text key and per bag key, the fuzzy
@@ -209,11 +212,19 @@ class ClusterAssigner:
     joined: int = 0
     clusters: set[int] = field(default_factory=set)  # every cluster assigned so far
     assigned: list[int] = field(default_factory=list)  # per claim, in order, across calls
+    started: list[bool] = field(default_factory=list)  # per claim: it created its cluster
 
-    def assign_all(self, items: Sequence[tuple[str, ClaimKeyLike | None]]) -> list[int]:
-        """Cluster ids for (claim text, fingerprint key) pairs, in order."""
+    def assign_all(self, items: Sequence[tuple[str, ClaimKeyLike | None]],
+                   owners: Sequence[tuple[int, datetime]] | None = None) -> list[int]:
+        """Cluster ids for (claim text, fingerprint key) pairs, in order.
+
+        `owners` gives each claim's (document id, stored at) when the claims of several
+        documents are assigned at once (the result is that of one call per document).
+        """
         if not items:
             return []
+        if owners is None:
+            owners = [(self.document_id, self.now)] * len(items)
         dialect = self.s.get_bind().dialect.name
         prepared = []
         for text_, key in items:
@@ -234,13 +245,15 @@ class ClusterAssigner:
 
         local: dict[str, _Ref] = {}
         new: list[_NewCluster] = []
+        new_by_origin: dict[str, list[_NewCluster]] = {}  # new clusters, in creation order
+        new_by_numbers: dict[str, list[_NewCluster]] = {}
         refs: list[_Ref] = []
-        for text_, key, exact, bag_ok in prepared:
+        for (text_, key, exact, bag_ok), owner in zip(prepared, owners, strict=True):
             ref: _Ref | None = local.get(exact) or by_text.get(exact)
             if ref is None and key is not None and bag_ok:
                 ref = local.get("bag:" + key.bag) or by_bag.get(key.bag)
             if ref is None and key is not None:
-                ref = self._fuzzy(key, new, by_origin, by_numbers)
+                ref = self._fuzzy(key, new_by_origin, new_by_numbers, by_origin, by_numbers)
             if ref is None:
                 ref = keyed.get(exact)
                 if ref is None:
@@ -248,13 +261,19 @@ class ClusterAssigner:
                     ref = _NewCluster(exact, text_, key.norm if key else
                                       " ".join(text_.casefold().split()),
                                       key.numbers if key else None, origin,
-                                      origin.casefold() if origin else None)
+                                      origin.casefold() if origin else None, *owner)
                     new.append(ref)
+                    if ref.origin_key:
+                        new_by_origin.setdefault(ref.origin_key, []).append(ref)
+                    if ref.numbers:
+                        new_by_numbers.setdefault(ref.numbers, []).append(ref)
                 self.created += 1
+                self.started.append(True)
             else:
                 self.joined += 1
+                self.started.append(False)
             local[exact] = ref
-            if key is not None and bag_ok:
+            if key is not None:  # as a stored claim: found by any later claim's bag lookup
                 local["bag:" + key.bag] = ref
             refs.append(ref)
         self._create(dialect, new)
@@ -328,18 +347,19 @@ class ClusterAssigner:
         return found
 
     @staticmethod
-    def _fuzzy(key: ClaimKeyLike, new: Sequence[_NewCluster],
+    def _fuzzy(key: ClaimKeyLike, new_by_origin: Mapping[str, list[_NewCluster]],
+               new_by_numbers: Mapping[str, list[_NewCluster]],
                by_origin: Mapping[str, list[tuple[int, Any, Any, Any]]],
                by_numbers: Mapping[str, list[tuple[int, Any, Any, Any]]]) -> _Ref | None:
         """Same origin and numbers (or close wording), or near-identical wording, same numbers.
 
-        Candidates are the newest clusters first: those this document created so far
+        Candidates are the newest clusters first: those created so far in this call
         (newer than any stored one), then the stored ones, FUZZY_CANDIDATES in all.
         """
         if key.origin:
             ok = key.origin.casefold()
             mine_new: list[tuple[_Ref, Any, Any, Any]] = [
-                (c, c.numbers, c.norm, c.origin_key) for c in reversed(new) if c.origin_key == ok]
+                (c, c.numbers, c.norm, c.origin_key) for c in reversed(new_by_origin.get(ok, []))]
             for ref, nums, norm, _o in [*mine_new, *by_origin.get(ok, [])][:FUZZY_CANDIDATES]:
                 if key.numbers or nums:
                     if _numbers_compatible(key.numbers, nums):
@@ -349,8 +369,8 @@ class ClusterAssigner:
         if key.numbers:
             mine = key.origin.casefold() if key.origin else None
             same: list[tuple[_Ref, Any, Any, Any]] = [
-                (c, c.numbers, c.norm, c.origin_key) for c in reversed(new)
-                if c.numbers == key.numbers]
+                (c, c.numbers, c.norm, c.origin_key)
+                for c in reversed(new_by_numbers.get(key.numbers, []))]
             for ref, _n, norm, origin in [*same, *by_numbers.get(key.numbers, [])
                                           ][:FUZZY_CANDIDATES]:
                 if mine and origin and origin != mine:
@@ -374,7 +394,7 @@ class ClusterAssigner:
             insert(t).on_conflict_do_nothing(index_elements=["key"]),
             [{"key": c.key, "text": c.text, "norm_text": c.norm, "numbers_key": c.numbers,
               "origin": c.origin, "origin_key": c.origin_key,
-              "first_document_id": self.document_id, "first_seen_at": self.now}
+              "first_document_id": c.document_id, "first_seen_at": c.seen_at}
              for c in new])
         ids = self._keyed([c.key for c in new])
         for c in new:
@@ -555,12 +575,14 @@ class NewClaimRow:
     cluster_id: int
     dimension: str
     is_copy: bool
+    ingested_at: datetime
 
 
-def refresh_new_openers(s: Session, document_id: int, now: datetime,
+def refresh_new_openers(s: Session, document_ids: Sequence[int],
                         rows: Sequence[NewClaimRow]) -> int:
-    """refresh_openers for the claims of a newly stored document, without re-reading
-    whole clusters; returns the rows changed (the same as refresh_openers would).
+    """refresh_openers for the claims of newly stored documents (claim ids in the order
+    they were stored), without re-reading whole clusters; returns the rows changed (the
+    same as refresh_openers would).
 
     When every stored claim of a cluster sorts before the new ones (ingested earlier:
     the usual case), appending rows leaves the stored rows' opens_at as they are
@@ -574,7 +596,10 @@ def refresh_new_openers(s: Session, document_id: int, now: datetime,
     rows = [r for r in rows if not r.is_copy]
     if not rows:
         return 0
-    now = _utc(now)
+    first: dict[int, datetime] = {}  # per cluster, when its earliest new row was stored
+    for r in rows:
+        at = _utc(r.ingested_at)
+        first[r.cluster_id] = min(first.get(r.cluster_id, at), at)
     conn = s.connection()
     dialect = conn.dialect.name
     clusters = sorted({r.cluster_id for r in rows})
@@ -592,7 +617,9 @@ def refresh_new_openers(s: Session, document_id: int, now: datetime,
         src = "json_each(:pairs) AS k"
         params = {"pairs": json.dumps(pairs)}
         cl, dim, false = "json_extract(k.value, '$[0]')", "json_extract(k.value, '$[1]')", "0"
-    others = f"c.cluster_id = {cl} AND c.document_id <> :doc"
+    batch = ("<> ALL(CAST(:docs AS integer[]))" if dialect == "postgresql"
+             else "NOT IN (SELECT value FROM json_each(:docs))")
+    others = f"c.cluster_id = {cl} AND c.document_id {batch}"
     # CROSS JOIN: SQLite must walk the cluster's claims (indexed) and look their rows up,
     # never scan every row of the dimension.
     originals = (f"FROM claim c CROSS JOIN claim_dimension cd WHERE cd.claim_id = c.id "
@@ -606,11 +633,12 @@ def refresh_new_openers(s: Session, document_id: int, now: datetime,
            f"(SELECT 1 {originals} AND c.superseded_at IS NULL LIMIT 1) IS NOT NULL, "
            f"(SELECT MAX(cd.superseded_at) {originals} AND c.superseded_at IS NOT NULL) "
            f"FROM {src}")
-    params["doc"] = document_id
+    params["docs"] = (list(document_ids) if dialect == "postgresql"
+                      else json.dumps(list(document_ids)))
     state: dict[tuple[int, str], tuple[bool, datetime | None]] = {}
     slow: set[int] = set()
     for cluster, dimension, last, blocked, barrier in conn.execute(text(sql), params):
-        if last is not None and _utc(_as_datetime(last)) >= now:
+        if last is not None and _utc(_as_datetime(last)) >= first[int(cluster)]:
             slow.add(int(cluster))
         state[(int(cluster), str(dimension))] = (
             bool(blocked), _utc(_as_datetime(barrier)) if barrier is not None else None)
@@ -620,8 +648,9 @@ def refresh_new_openers(s: Session, document_id: int, now: datetime,
             continue
         blocked, barrier = state[(r.cluster_id, r.dimension)]
         if not blocked:
+            at = _utc(r.ingested_at)
             changes.append({"cid": r.claim_id, "dim": r.dimension,
-                            "opens": max(now, barrier) if barrier else now})
+                            "opens": max(at, barrier) if barrier else at})
         state[(r.cluster_id, r.dimension)] = (True, barrier)
     if changes:
         t = ClaimDimension.__table__

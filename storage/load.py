@@ -9,7 +9,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -210,22 +210,111 @@ def store_document(engine: Engine, doc: DocumentInput, extraction: Extraction,
     claim clustering beyond exact wording; without it only exact twins are linked.
     """
     with session_scope(engine) as s:
-        return _store(s, doc, extraction, source_id, fingerprint, near_threshold)
+        return _store(s, [StoreItem(doc, extraction, source_id, fingerprint)], near_threshold)[0]
 
 
-def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None,
-           fp: dedup.FingerprintLike | None = None,
-           near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> StoreOutcome:
-    now = _now()
+@dataclass(frozen=True, slots=True)
+class StoreItem:
+    """One document of a batch with what was extracted from it."""
+
+    document: DocumentInput
+    extraction: Extraction
+    source_id: int | None
+    fingerprint: dedup.FingerprintLike | None = None
+
+
+def store_batch(engine: Engine, items: Sequence[StoreItem],
+                near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> list[StoreOutcome | Exception]:
+    """Write a batch of documents in one transaction; one outcome (or error) per item.
+
+    Stored exactly as one store_document per item in order would store them, but with
+    one commit and set-based writes for the whole batch: per document, storing cost
+    more in statements and commits than in rows. If anything fails, the transaction is
+    rolled back and the batch is written again one transaction per document, so a bad
+    document costs only itself.
+    """
+    if not items:
+        return []
+    try:
+        with session_scope(engine) as s:
+            return list(_store(s, items, near_threshold))
+    except Exception:  # noqa: BLE001 - redone document by document below
+        pass
+    out: list[StoreOutcome | Exception] = []
+    for it in items:
+        try:
+            out.append(store_document(engine, it.document, it.extraction, it.source_id,
+                                      it.fingerprint, near_threshold))
+        except Exception as exc:  # noqa: BLE001 - the caller records it
+            out.append(exc)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _NewDocument:
+    """A document row just inserted whose extraction is still to be written."""
+
+    id: int
+    item: StoreItem
+    is_copy: bool
+    ingested_at: datetime
+
+
+def _store(s: Session, items: Sequence[StoreItem],
+           near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> list[StoreOutcome]:
+    """Store items in order, in the caller's transaction.
+
+    Document rows are written one by one (each may copy the one before it); what was
+    extracted from the new ones is written together, before any revision (which reads
+    the claims) and at the end.
+    """
+    outcomes: list[StoreOutcome] = []
+    pending: list[tuple[int, _NewDocument, StoreOutcome]] = []
+
+    def write_pending() -> None:
+        if not pending:
+            return
+        s.execute(DocumentRevision.__table__.insert(), [
+            {"document_id": new.id, "revision": 1, "content_hash": new.item.document.content_hash,
+             "title": new.item.document.title, "fetched_at": new.ingested_at}
+            for _pos, new, _h in pending])
+        counts = _insert_derived(s, [p[1] for p in pending])
+        for (pos, _new, head), (claims, figures, forecasts, created, joined) in zip(
+                pending, counts, strict=True):
+            outcomes[pos] = replace(head, claims=claims, figures=figures, forecasts=forecasts,
+                                    clusters_new=created, claims_repeated=joined)
+        pending.clear()
+
+    for item in items:
+        # Each document its own time, as when stored one by one: a revision later in the
+        # batch supersedes claims after they were ingested, not in the same instant.
+        now = _now()
+        doc = item.document
+        existing = s.execute(select(Document.id, Document.content_hash, Document.revision)
+                             .where(Document.url == doc.url)).first()
+        if existing is not None:
+            doc_id, old_hash, rev = existing
+            if old_hash == doc.content_hash:
+                outcomes.append(StoreOutcome("unchanged", doc_id))
+            else:
+                write_pending()
+                outcomes.append(_revise(s, doc_id, rev + 1, doc, item.extraction,
+                                        item.source_id, item.fingerprint, now))
+            continue
+        head, new = _insert_document(s, item, near_threshold, now)
+        if new is not None:
+            pending.append((len(outcomes), new, head))
+        outcomes.append(head)
+    write_pending()
+    return outcomes
+
+
+def _insert_document(s: Session, item: StoreItem, near_threshold: float, now: datetime,
+                     ) -> tuple[StoreOutcome, _NewDocument | None]:
+    """The document row of a URL not stored yet, linked to the story it copies, if any."""
+    doc, ex = item.document, item.extraction
     content_hash = doc.content_hash
-    sig = fp.signature if fp is not None else None
-    existing = s.execute(select(Document.id, Document.content_hash, Document.revision)
-                         .where(Document.url == doc.url)).first()
-    if existing is not None:
-        doc_id, old_hash, rev = existing
-        if old_hash == content_hash:
-            return StoreOutcome("unchanged", doc_id)
-        return _revise(s, doc_id, rev + 1, doc, ex, source_id, fp, now)
+    sig = item.fingerprint.signature if item.fingerprint is not None else None
     # A copy (same text, or a near-copy by MinHash) is stored with its own provenance and
     # linked to the earliest document of the story; its claims join that story's clusters.
     copy_of: int | None = None
@@ -240,7 +329,7 @@ def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None
         if match is not None:
             copy_of, similarity = match.root_id, match.similarity
     stmt = _insert(s, Document.__table__).values(
-        url=doc.url, content_hash=content_hash, kind=doc.kind, source_id=source_id,
+        url=doc.url, content_hash=content_hash, kind=doc.kind, source_id=item.source_id,
         title=doc.title, author=doc.author, site=doc.site, text=doc.text,
         published_at=doc.published_at, published_raw=doc.published_raw, ingested_at=now,
         updated_at=now, revision=1, extractor_version=ex.extractor_version, meta=doc.meta,
@@ -248,15 +337,12 @@ def _store(s: Session, doc: DocumentInput, ex: Extraction, source_id: int | None
     ).on_conflict_do_nothing(index_elements=["url"]).returning(Document.__table__.c.id)
     doc_id = s.execute(stmt).scalar()
     if doc_id is None:  # another writer stored it between our check and insert
-        return StoreOutcome("unchanged", None)
-    s.execute(DocumentRevision.__table__.insert().values(
-        document_id=doc_id, revision=1, content_hash=content_hash, title=doc.title,
-        fetched_at=now))
+        return StoreOutcome("unchanged", None), None
     if sig is not None:
         dedup.index_signature(s, doc_id, sig)
-    counts = _insert_derived(s, doc_id, doc, ex, source_id, now, fp, is_copy=bool(copy_of))
-    return StoreOutcome("duplicate" if copy_of else "new", doc_id, *counts,
-                        copy_of=copy_of, similarity=similarity)
+    head = StoreOutcome("duplicate" if copy_of else "new", doc_id, copy_of=copy_of,
+                        similarity=similarity)
+    return head, _NewDocument(doc_id, item, copy_of is not None, now)
 
 
 def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extraction,
@@ -334,14 +420,14 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
         _insert_links(s, kept_ids, [c for _cid, c in kept],
                       [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy)
                        for cid, c in kept])
-    _ensure_entities(s, ex)
+    _ensure_entities(s, [ex])
     assigner = dedup.ClusterAssigner(s, doc_id, now)
-    new_ids = _insert_claims(s, doc_id, doc, added, ex.extractor_version, source_id, now, fp,
-                             assigner, revision, is_copy=is_copy)
+    new_ids = _insert_claims(s, [_ClaimRows(doc_id, doc, added, ex.extractor_version, source_id,
+                                            fp, now, is_copy, revision)], assigner)[0]
     dedup.refresh_openers(s, [*gone, *(cid for cid, _c in kept)], assigner.clusters)
     spans = [(c.start, c.end, cid) for cid, c in kept]
     spans += [(c.start, c.end, cid) for c, cid in zip(added, new_ids, strict=True)]
-    figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
+    figures, forecasts = _insert_rest(s, [(doc_id, doc, ex, spans, now)])[0]
     return StoreOutcome("updated", doc_id, len(added), figures, forecasts, assigner.created,
                         assigner.joined, len(gone))
 
@@ -365,96 +451,139 @@ def _delete_derived(s: Session, doc_ids: list[int]) -> set[int]:
     return clusters
 
 
-def _ensure_entities(s: Session, ex: Extraction) -> None:
+def _ensure_entities(s: Session, extractions: Sequence[Extraction]) -> None:
     """Models and benchmarks first seen in text join their tables as non-registry rows."""
-    models = {m.canonical: m for m in ex.models}
+    models = {m.canonical: m for ex in extractions for m in ex.models}
     if models:
         s.execute(_insert(s, Model.__table__).on_conflict_do_nothing(index_elements=["id"]),
                   [{"id": m.canonical, "name": m.mention, "family": m.family,
                     "organization": m.organization, "country": None, "openness": m.openness,
                     "in_registry": False} for m in models.values()])
-    names = {b.canonical: b.mention for b in ex.benchmarks}
-    for f in ex.figures:
-        if f.benchmark and f.benchmark not in names:
-            names[f.benchmark] = f.benchmark
-    for c in ex.claims:
-        for b in c.benchmarks:
-            names.setdefault(b, b)
+    names: dict[str, str] = {}
+    for ex in extractions:
+        for b in ex.benchmarks:
+            names.setdefault(b.canonical, b.mention)
+    for ex in extractions:
+        for f in ex.figures:
+            if f.benchmark:
+                names.setdefault(f.benchmark, f.benchmark)
+        for c in ex.claims:
+            for b in c.benchmarks:
+                names.setdefault(b, b)
     if names:
         s.execute(_insert(s, Benchmark.__table__).on_conflict_do_nothing(index_elements=["id"]),
                   [{"id": k, "name": v, "dimension": None, "in_registry": False}
                    for k, v in names.items()])
-    extra = {f.model for f in ex.figures if f.model} | {m for c in ex.claims for m in c.models}
+    extra = {f.model for ex in extractions for f in ex.figures if f.model}
+    extra |= {m for ex in extractions for c in ex.claims for m in c.models}
     extra -= set(models)
     if extra:
         s.execute(_insert(s, Model.__table__).on_conflict_do_nothing(index_elements=["id"]),
                   [{"id": k, "name": k, "family": None, "organization": None, "country": None,
-                    "openness": "unknown", "in_registry": False} for k in extra])
+                    "openness": "unknown", "in_registry": False} for k in sorted(extra)])
 
 
-def _insert_derived(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
-                    source_id: int | None, now: datetime,
-                    fp: dedup.FingerprintLike | None = None, *, is_copy: bool = False,
-                    touched_clusters: Iterable[int] = ()) -> tuple[int, int, int, int, int]:
-    """(claims, figures, forecasts, clusters_new, claims_repeated) written.
+def _insert_derived(s: Session, new: Sequence[_NewDocument],
+                    touched_clusters: Iterable[int] = ()) -> list[tuple[int, int, int, int, int]]:
+    """Write what was extracted from these documents, in order; per document: (claims,
+    figures, forecasts, clusters_new, claims_repeated).
 
     `touched_clusters`: clusters that lost claims before this insert (reprocess), whose
     counting rows are re-derived along with those of the new claims.
     """
-    _ensure_entities(s, ex)
-    claims = list({(c.start, c.end): c for c in ex.claims}.values())
-    assigner = dedup.ClusterAssigner(s, doc_id, now)
-    claim_ids = _insert_claims(s, doc_id, doc, claims, ex.extractor_version, source_id, now,
-                               fp, assigner, is_copy=is_copy)
+    if not new:
+        return []
+    _ensure_entities(s, [n.item.extraction for n in new])
+    batches = [_ClaimRows(n.id, n.item.document,
+                          list({(c.start, c.end): c for c in n.item.extraction.claims}.values()),
+                          n.item.extraction.extractor_version, n.item.source_id,
+                          n.item.fingerprint, n.ingested_at, n.is_copy) for n in new]
+    assigner = dedup.ClusterAssigner(s, new[0].id, new[0].ingested_at)
+    claim_ids = _insert_claims(s, batches, assigner)
     touched = set(touched_clusters)
     if touched:  # reprocess: clusters lost claims too, re-derive them whole
         dedup.refresh_openers(s, (), {*assigner.clusters, *touched})
-    else:  # a new document only appends rows to its clusters
-        dedup.refresh_new_openers(s, doc_id, now, [
-            dedup.NewClaimRow(cid, cluster, d, is_copy)
-            for cid, cluster, c in zip(claim_ids, assigner.assigned, claims, strict=True)
+    else:  # new documents only append rows to their clusters
+        flat = [(cid, c, b) for b, ids in zip(batches, claim_ids, strict=True)
+                for cid, c in zip(ids, b.claims, strict=True)]
+        dedup.refresh_new_openers(s, [n.id for n in new], [
+            dedup.NewClaimRow(cid, cluster, d, b.is_copy, b.now)
+            for (cid, c, b), cluster in zip(flat, assigner.assigned, strict=True)
             for d in dict.fromkeys(c.dimensions)])
-    spans = [(c.start, c.end, cid) for c, cid in zip(claims, claim_ids, strict=True)]
-    figures, forecasts = _insert_rest(s, doc_id, doc, ex, spans, now)
-    return len(claims), figures, forecasts, assigner.created, assigner.joined
+    rest = _insert_rest(s, [(b.doc_id, b.doc, n.item.extraction,
+                             [(c.start, c.end, cid) for c, cid in zip(b.claims, ids, strict=True)],
+                             b.now)
+                            for n, b, ids in zip(new, batches, claim_ids, strict=True)])
+    out = []
+    pos = 0
+    for b, (figures, forecasts) in zip(batches, rest, strict=True):
+        started = assigner.started[pos:pos + len(b.claims)]
+        pos += len(b.claims)
+        out.append((len(b.claims), figures, forecasts, sum(started),
+                    len(started) - sum(started)))
+    return out
 
 
-def _insert_claims(s: Session, doc_id: int, doc: DocumentInput, claims: Sequence[Any],
-                   version: str, source_id: int | None, now: datetime,
-                   fp: dedup.FingerprintLike | None, assigner: dedup.ClusterAssigner,
-                   revision: int = 1, *, is_copy: bool = False) -> list[int]:
-    """Insert claims with their cluster, keys and links; returns ids in order.
+@dataclass(frozen=True, slots=True)
+class _ClaimRows:
+    """One document's claims to insert, with what their rows copy from it."""
+
+    doc_id: int
+    doc: DocumentInput
+    claims: Sequence[Any]
+    version: str
+    source_id: int | None
+    fp: dedup.FingerprintLike | None
+    now: datetime
+    is_copy: bool
+    revision: int = 1
+
+
+def _insert_claims(s: Session, batches: Sequence[_ClaimRows],
+                   assigner: dedup.ClusterAssigner) -> list[list[int]]:
+    """Insert claims with their cluster, keys and links; returns ids per batch, in order.
 
     The caller re-derives the clusters' counting rows (dedup.refresh_openers) once all
-    of a document's claims are written.
+    the claims are written.
     """
-    if not claims:
-        return []
-    keys = [_claim_key(fp, c) for c in claims]
-    cluster_ids = assigner.assign_all([(c.text, key) for c, key in zip(claims, keys,
-                                                                      strict=True)])
-    rows = [{"document_id": doc_id, "source_id": source_id, "text": c.text,
+    flat = [(b, c, _claim_key(b.fp, c)) for b in batches for c in b.claims]
+    if not flat:
+        return [[] for _b in batches]
+    cluster_ids = assigner.assign_all([(c.text, key) for _b, c, key in flat],
+                                      [(b.doc_id, b.now) for b, _c, _k in flat])
+    rows = [{"document_id": b.doc_id, "source_id": b.source_id, "text": c.text,
              "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
-             "speaker": c.speaker, "extractor_version": version,
-             "published_at": doc.published_at, "ingested_at": now, "cluster_id": cluster,
+             "speaker": c.speaker, "extractor_version": b.version,
+             "published_at": b.doc.published_at, "ingested_at": b.now, "cluster_id": cluster,
              "text_key": key.exact if key else dedup.plain_key(c.text),
              "bag_key": key.bag if key else None,
-             "origin": key.origin if key else None, "revision": revision}
-            for c, key, cluster in zip(claims, keys, cluster_ids, strict=True)]
+             "origin": key.origin if key else None, "revision": b.revision}
+            for (b, c, key), cluster in zip(flat, cluster_ids, strict=True)]
     # One executemany (its compiled form is cached; an executemany with ordered RETURNING
     # runs row by row on SQLite, a multi-row VALUES recompiles per call), then the ids by
-    # span: the document's live claims of this version are exactly the ones just written
-    # plus those a revision kept, and they all have distinct spans.
+    # span: a document's live claims are exactly the ones just written plus those a
+    # revision kept, and they all have distinct spans.
     t = Claim.__table__
     s.execute(t.insert(), rows)
-    ids = {(start, end): cid for cid, start, end in s.execute(
-        select(t.c.id, t.c.start, t.c.end).where(
-            t.c.document_id == doc_id, t.c.extractor_version == version,
-            t.c.superseded_at.is_(None)))}
-    claim_ids = [ids[(c.start, c.end)] for c in claims]
-    _insert_links(s, claim_ids, claims,
-                  [_signal_facts(c.stance, doc.published_at, now, is_copy) for c in claims])
-    return claim_ids
+    ids: dict[tuple[int, int, int], int] = {}
+    for chunk in _chunks([b.doc_id for b in batches if b.claims]):
+        ids.update({(doc, start, end): cid for cid, doc, start, end in s.execute(
+            select(t.c.id, t.c.document_id, t.c.start, t.c.end).where(
+                t.c.document_id.in_(chunk), t.c.superseded_at.is_(None)))})
+    claim_ids = [ids[(b.doc_id, c.start, c.end)] for b, c, _k in flat]
+    _insert_links(s, claim_ids, [c for _b, c, _k in flat],
+                  [_signal_facts(c.stance, b.doc.published_at, b.now, b.is_copy)
+                   for b, c, _k in flat])
+    out: list[list[int]] = []
+    pos = 0
+    for b in batches:
+        out.append(claim_ids[pos:pos + len(b.claims)])
+        pos += len(b.claims)
+    return out
+
+
+def _chunks(values: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
+    return (values[i:i + n] for i in range(0, len(values), n))
 
 
 def _utc_day(ts: datetime | None) -> date | None:
@@ -489,34 +618,44 @@ def _insert_links(s: Session, claim_ids: Sequence[int], claims: Sequence[Any],
             s.execute(_insert(s, table.__table__).on_conflict_do_nothing(), link_rows)
 
 
-def _insert_rest(s: Session, doc_id: int, doc: DocumentInput, ex: Extraction,
-                 spans: list[tuple[int, int, int]], now: datetime) -> tuple[int, int]:
-    """Mentions, figures (linked to the claim around them) and forecasts."""
-    version = ex.extractor_version
-    mentions = [{"document_id": doc_id, "kind": "model", "canonical": m.canonical,
-                 "mention": m.mention, "start": m.start, "end": m.end,
-                 "extractor_version": version} for m in ex.models]
-    mentions += [{"document_id": doc_id, "kind": "benchmark", "canonical": b.canonical,
-                  "mention": b.mention, "start": b.start, "end": b.end,
-                  "extractor_version": version} for b in ex.benchmarks]
-    if mentions:
-        s.execute(_insert(s, Mention.__table__).on_conflict_do_nothing(), mentions)
-    figures = list({(f.start, f.end, f.model, f.benchmark): f for f in ex.figures}.values())
-    if figures:
-        s.execute(_insert(s, FigureRow.__table__).on_conflict_do_nothing(), [
+def _insert_rest(s: Session, docs: Sequence[tuple[int, DocumentInput, Extraction,
+                                                  list[tuple[int, int, int]], datetime]],
+                 ) -> list[tuple[int, int]]:
+    """Mentions, figures (linked to the claim around them) and forecasts of documents
+    given as (id, document, extraction, claim spans, ingested_at); per document the
+    figures and forecasts written."""
+    mentions: list[dict[str, Any]] = []
+    figure_rows: list[dict[str, Any]] = []
+    forecast_rows: list[dict[str, Any]] = []
+    counts: list[tuple[int, int]] = []
+    for doc_id, doc, ex, spans, now in docs:
+        version = ex.extractor_version
+        mentions += [{"document_id": doc_id, "kind": "model", "canonical": m.canonical,
+                      "mention": m.mention, "start": m.start, "end": m.end,
+                      "extractor_version": version} for m in ex.models]
+        mentions += [{"document_id": doc_id, "kind": "benchmark", "canonical": b.canonical,
+                      "mention": b.mention, "start": b.start, "end": b.end,
+                      "extractor_version": version} for b in ex.benchmarks]
+        figures = list({(f.start, f.end, f.model, f.benchmark): f for f in ex.figures}.values())
+        figure_rows += [
             {"document_id": doc_id, "claim_id": _claim_for(spans, f.start), "value": f.value,
              "value_high": f.value_high, "unit": f.unit, "kind": f.kind, "model_id": f.model,
              "benchmark_id": f.benchmark, "sentence": f.sentence, "start": f.start,
-             "end": f.end, "extractor_version": version} for f in figures])
-    forecasts = list({(f.start, f.probability, f.conditional): f for f in ex.forecasts}.values())
-    if forecasts:
-        s.execute(_insert(s, ForecastRow.__table__).on_conflict_do_nothing(), [
+             "end": f.end, "extractor_version": version} for f in figures]
+        forecasts = list({(f.start, f.probability, f.conditional): f
+                          for f in ex.forecasts}.values())
+        forecast_rows += [
             {"document_id": doc_id, "issuer": f.issuer, "probability": f.probability,
              "conditional": f.conditional, "proposition": f.proposition,
              "sentence": f.sentence, "start": f.start, "end": f.end,
              "extractor_version": version, "published_at": doc.published_at,
-             "ingested_at": now} for f in forecasts])
-    return len(figures), len(forecasts)
+             "ingested_at": now} for f in forecasts]
+        counts.append((len(figures), len(forecasts)))
+    for table, rows in ((Mention, mentions), (FigureRow, figure_rows),
+                        (ForecastRow, forecast_rows)):
+        if rows:
+            s.execute(_insert(s, table.__table__).on_conflict_do_nothing(), rows)
+    return counts
 
 
 def _claim_for(spans: list[tuple[int, int, int]], pos: int) -> int | None:
@@ -543,9 +682,10 @@ def replace_extraction(engine: Engine, document_id: int, extraction: Extraction,
                             published_at=_aware(doc.published_at))
         touched = _delete_derived(s, [document_id])
         doc.extractor_version = extraction.extractor_version
-        counts = _insert_derived(s, document_id, inp, extraction, doc.source_id,
-                                 _aware(doc.ingested_at) or _now(), fingerprint,
-                                 is_copy=doc.copy_of is not None, touched_clusters=touched)
+        item = StoreItem(inp, extraction, doc.source_id, fingerprint)
+        counts = _insert_derived(s, [_NewDocument(document_id, item, doc.copy_of is not None,
+                                                  _aware(doc.ingested_at) or _now())],
+                                 touched_clusters=touched)[0]
         return StoreOutcome("updated", document_id, *counts)
 
 

@@ -149,19 +149,19 @@ def test_a_failed_store_keeps_the_feed_unconditional(demo_base: str, sqlite_url:
     from storage import load
 
     config = str(DEMO_DIR / "sources.toml")
-    real_store = load.store_document
+    real_store = load._store
 
-    def flaky_store(engine, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if doc.url.endswith("six-months-behind.html"):
+    def flaky_store(session, items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if any(it.document.url.endswith("six-months-behind.html") for it in items):
             raise OSError("disk full (injected)")
-        return real_store(engine, doc, *args, **kwargs)
+        return real_store(session, items, *args, **kwargs)
 
-    monkeypatch.setattr(load, "store_document", flaky_store)
+    monkeypatch.setattr(load, "_store", flaky_store)
     first = ingest(config_path=config, database_url=sqlite_url, force=True)
     with Session(get_engine(sqlite_url)) as s:
         fails = s.execute(select(FetchFailure).where(FetchFailure.stage == "store")).scalars()
         assert [f.url.rsplit("/", 1)[-1] for f in fails] == ["six-months-behind.html"]
-    monkeypatch.setattr(load, "store_document", real_store)
+    monkeypatch.setattr(load, "_store", real_store)
     second = ingest(config_path=config, database_url=sqlite_url, force=True)
     assert second["documents_new"] == 1
     assert second["sources_not_modified"] < second["sources_polled"]
