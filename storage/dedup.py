@@ -85,11 +85,15 @@ class FingerprintLike(Protocol):
 
 # --- documents: the persisted LSH index ---------------------------------------------
 
-def index_signature(s: Session, document_id: int, sig: SignatureLike) -> None:
+def index_signatures(s: Session, docs: Sequence[tuple[int, SignatureLike]]) -> None:
+    """Persist (document id, signature) pairs in the LSH index."""
+    if not docs:
+        return
     s.execute(DocumentSignature.__table__.insert(),
-              [{"document_id": document_id, "minhash": sig.minhash}])
+              [{"document_id": d, "minhash": sig.minhash} for d, sig in docs])
     s.execute(LshBand.__table__.insert(),
-              [{"band_key": k, "document_id": document_id} for k in dict.fromkeys(sig.bands)])
+              [{"band_key": k, "document_id": d} for d, sig in docs
+               for k in dict.fromkeys(sig.bands)])
 
 
 def drop_signature(s: Session, document_id: int) -> None:
@@ -119,12 +123,18 @@ def find_copy(s: Session, sig: SignatureLike, threshold: float,
     ids = candidates(s, sig, exclude)
     if not ids:
         return None
-    mine = np.frombuffer(sig.minhash, dtype="<u4")
-    best: CopyMatch | None = None
     rows = s.execute(select(DocumentSignature.document_id, DocumentSignature.minhash,
                             Document.copy_of)
                      .join(Document, Document.id == DocumentSignature.document_id)
                      .where(DocumentSignature.document_id.in_(ids))).all()
+    return _best_copy(sig, threshold, rows)
+
+
+def _best_copy(sig: SignatureLike, threshold: float,
+               rows: Iterable[tuple[int, bytes, int | None]]) -> CopyMatch | None:
+    """The earliest story among (document, minhash, copy_of) rows similar enough."""
+    mine = np.frombuffer(sig.minhash, dtype="<u4")
+    best: CopyMatch | None = None
     for doc_id, blob, copy_of in rows:
         theirs = np.frombuffer(blob, dtype="<u4")
         if len(theirs) != len(mine):
@@ -137,6 +147,54 @@ def find_copy(s: Session, sig: SignatureLike, threshold: float,
                                                     and sim > best.similarity):
             best = CopyMatch(root, doc_id, sim)
     return best
+
+
+@dataclass(slots=True)
+class CopyIndex:
+    """find_copy for a batch of documents: the stored LSH bands and signatures the batch
+    can match are read in two statements, documents indexed during the batch are kept
+    in memory, and their rows are written together (write_pending). A document matches
+    exactly what find_copy would match after the ones before it were indexed.
+    """
+
+    bands: dict[int, set[int]] = field(default_factory=dict)  # band key -> documents
+    signatures: dict[int, tuple[bytes, int | None]] = field(default_factory=dict)
+    pending: list[tuple[int, SignatureLike]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, s: Session, sigs: Sequence[SignatureLike]) -> CopyIndex:
+        index = cls()
+        keys = list({k for sig in sigs for k in sig.bands})
+        conn = s.connection()
+        lsh = LshBand.__table__
+        for chunk in _chunks(keys):
+            for key, doc in conn.execute(select(lsh.c.band_key, lsh.c.document_id)
+                                         .where(lsh.c.band_key.in_(chunk))):
+                index.bands.setdefault(int(key), set()).add(int(doc))
+        docs = sorted({d for ids in index.bands.values() for d in ids})
+        ds, d = DocumentSignature.__table__, Document.__table__
+        for chunk in _chunks(docs):
+            for doc_id, blob, copy_of in conn.execute(
+                    select(ds.c.document_id, ds.c.minhash, d.c.copy_of)
+                    .join(d, d.c.id == ds.c.document_id).where(ds.c.document_id.in_(chunk))):
+                index.signatures[int(doc_id)] = (bytes(blob), copy_of)
+        return index
+
+    def find(self, sig: SignatureLike, threshold: float) -> CopyMatch | None:
+        ids = sorted({d for k in set(sig.bands) for d in self.bands.get(k, ())})
+        return _best_copy(sig, threshold, ((d, *self.signatures[d])
+                                           for d in ids[:MAX_CANDIDATES]))
+
+    def add(self, document_id: int, copy_of: int | None, sig: SignatureLike) -> None:
+        """Index a document just stored (its rows wait for write_pending)."""
+        for k in set(sig.bands):
+            self.bands.setdefault(k, set()).add(document_id)
+        self.signatures[document_id] = (sig.minhash, copy_of)
+        self.pending.append((document_id, sig))
+
+    def write_pending(self, s: Session) -> None:
+        index_signatures(s, self.pending)
+        self.pending.clear()
 
 
 # --- claims: clusters -----------------------------------------------------------------
@@ -813,8 +871,8 @@ def _iso(ts: datetime | None) -> str | None:
     return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
 
 
-__all__ = ["ClusterAssigner", "ClusterTotals", "CopyMatch", "candidates",
+__all__ = ["ClusterAssigner", "ClusterTotals", "CopyIndex", "CopyMatch", "candidates",
            "cluster_detail", "cluster_grid", "cluster_mentions", "cluster_stance_counts",
            "cluster_totals", "document_copies", "totals_in", "drop_signature", "find_copy",
-           "index_signature", "live_conditions", "opening_times", "original_document",
+           "index_signatures", "live_conditions", "opening_times", "original_document",
            "NewClaimRow", "plain_key", "refresh_new_openers", "refresh_openers", "signal_live"]

@@ -260,18 +260,49 @@ class _NewDocument:
     ingested_at: datetime
 
 
+@dataclass(slots=True)
+class _Stored:
+    """What storing a batch must know of stored documents (by URL; the earliest per
+    content hash; the LSH index), read in a few statements and kept current as the batch
+    writes, so each document sees the ones before it as if they had been committed."""
+
+    by_url: dict[str, tuple[int, str, int]]  # url -> (id, content hash, revision)
+    first_by_hash: dict[str, tuple[int, int | None]]  # hash -> (id, copy_of)
+    copies: dedup.CopyIndex
+
+    @classmethod
+    def load(cls, s: Session, items: Sequence[StoreItem]) -> _Stored:
+        d = Document.__table__
+        by_url: dict[str, tuple[int, str, int]] = {}
+        first: dict[str, tuple[int, int | None]] = {}
+        for chunk in _chunks(list({it.document.url for it in items})):
+            by_url.update({url: (i, h, rev) for i, url, h, rev in s.execute(
+                select(d.c.id, d.c.url, d.c.content_hash, d.c.revision)
+                .where(d.c.url.in_(chunk)))})
+        for chunk in _chunks(list({it.document.content_hash for it in items})):
+            for i, h, copy_of in s.execute(select(d.c.id, d.c.content_hash, d.c.copy_of)
+                                           .where(d.c.content_hash.in_(chunk))
+                                           .order_by(d.c.id)):
+                first.setdefault(h, (i, copy_of))
+        sigs = [it.fingerprint.signature for it in items
+                if it.fingerprint is not None and it.fingerprint.signature is not None]
+        return cls(by_url, first, dedup.CopyIndex.load(s, sigs))
+
+
 def _store(s: Session, items: Sequence[StoreItem],
            near_threshold: float = DEFAULT_NEAR_DUPLICATE) -> list[StoreOutcome]:
     """Store items in order, in the caller's transaction.
 
-    Document rows are written one by one (each may copy the one before it); what was
-    extracted from the new ones is written together, before any revision (which reads
-    the claims) and at the end.
+    Document rows are written one by one (each may copy the one before it); the rest
+    (signatures, and what was extracted from the new documents) is written together,
+    before any revision (which reads the claims) and at the end.
     """
     outcomes: list[StoreOutcome] = []
     pending: list[tuple[int, _NewDocument, StoreOutcome]] = []
+    stored = _Stored.load(s, items)
 
     def write_pending() -> None:
+        stored.copies.write_pending(s)
         if not pending:
             return
         s.execute(DocumentRevision.__table__.insert(), [
@@ -285,13 +316,12 @@ def _store(s: Session, items: Sequence[StoreItem],
                                     clusters_new=created, claims_repeated=joined)
         pending.clear()
 
-    for item in items:
+    for pos, item in enumerate(items):
         # Each document its own time, as when stored one by one: a revision later in the
         # batch supersedes claims after they were ingested, not in the same instant.
         now = _now()
         doc = item.document
-        existing = s.execute(select(Document.id, Document.content_hash, Document.revision)
-                             .where(Document.url == doc.url)).first()
+        existing = stored.by_url.get(doc.url)
         if existing is not None:
             doc_id, old_hash, rev = existing
             if old_hash == doc.content_hash:
@@ -300,8 +330,9 @@ def _store(s: Session, items: Sequence[StoreItem],
                 write_pending()
                 outcomes.append(_revise(s, doc_id, rev + 1, doc, item.extraction,
                                         item.source_id, item.fingerprint, now))
+                stored = _Stored.load(s, items[pos + 1:])  # hashes and signatures moved
             continue
-        head, new = _insert_document(s, item, near_threshold, now)
+        head, new = _insert_document(s, item, near_threshold, now, stored)
         if new is not None:
             pending.append((len(outcomes), new, head))
         outcomes.append(head)
@@ -310,7 +341,7 @@ def _store(s: Session, items: Sequence[StoreItem],
 
 
 def _insert_document(s: Session, item: StoreItem, near_threshold: float, now: datetime,
-                     ) -> tuple[StoreOutcome, _NewDocument | None]:
+                     stored: _Stored) -> tuple[StoreOutcome, _NewDocument | None]:
     """The document row of a URL not stored yet, linked to the story it copies, if any."""
     doc, ex = item.document, item.extraction
     content_hash = doc.content_hash
@@ -319,13 +350,11 @@ def _insert_document(s: Session, item: StoreItem, near_threshold: float, now: da
     # linked to the earliest document of the story; its claims join that story's clusters.
     copy_of: int | None = None
     similarity: float | None = None
-    twin = s.execute(select(Document.id, Document.copy_of)
-                     .where(Document.content_hash == content_hash)
-                     .order_by(Document.id).limit(1)).first()
+    twin = stored.first_by_hash.get(content_hash)
     if twin is not None:
         copy_of, similarity = twin[1] or twin[0], 1.0
     elif sig is not None:
-        match = dedup.find_copy(s, sig, near_threshold)
+        match = stored.copies.find(sig, near_threshold)
         if match is not None:
             copy_of, similarity = match.root_id, match.similarity
     stmt = _insert(s, Document.__table__).values(
@@ -338,8 +367,10 @@ def _insert_document(s: Session, item: StoreItem, near_threshold: float, now: da
     doc_id = s.execute(stmt).scalar()
     if doc_id is None:  # another writer stored it between our check and insert
         return StoreOutcome("unchanged", None), None
+    stored.by_url[doc.url] = (doc_id, content_hash, 1)
+    stored.first_by_hash.setdefault(content_hash, (doc_id, copy_of))
     if sig is not None:
-        dedup.index_signature(s, doc_id, sig)
+        stored.copies.add(doc_id, copy_of, sig)
     head = StoreOutcome("duplicate" if copy_of else "new", doc_id, copy_of=copy_of,
                         similarity=similarity)
     return head, _NewDocument(doc_id, item, copy_of is not None, now)
@@ -369,7 +400,7 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
     sig = fp.signature if fp is not None else None
     dedup.drop_signature(s, doc_id)
     if sig is not None:
-        dedup.index_signature(s, doc_id, sig)
+        dedup.index_signatures(s, [(doc_id, sig)])
     for table in (FigureRow, ForecastRow, Mention):
         s.execute(delete(table).where(table.document_id == doc_id))
     old = s.execute(select(Claim.id, Claim.text_key, Claim.text, Claim.ingested_at)

@@ -38,9 +38,30 @@ class Key:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """Shaped like extractors.dedup's MinHash signature."""
+
+    minhash: bytes
+    bands: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
-    signature: None
+    signature: Signature | None
     claims: dict[tuple[int, int], Key] = field(default_factory=dict)
+
+
+def _signature(rng: random.Random, like: Signature | None = None) -> Signature:
+    """32 minhash values in 8 bands of 4; `like` keeps all but a few values (a near copy)."""
+    import numpy as np
+
+    values = (np.frombuffer(like.minhash, dtype="<u4").copy() if like is not None
+              else np.array([rng.randrange(2**32) for _ in range(32)], dtype="<u4"))
+    if like is not None:
+        values[rng.randrange(32)] = rng.randrange(2**32)
+    bands = tuple(hash((b, *values[b * 4:(b + 1) * 4].tolist())) & (2**62 - 1)
+                  for b in range(8))
+    return Signature(values.tobytes(), bands)
 
 
 def _h(text: str) -> str:
@@ -249,6 +270,7 @@ def _stream(seed: int, steps: int) -> list[tuple[DocumentInput, Extraction, Fing
     rng = random.Random(seed)
     out: list[tuple[DocumentInput, Extraction, Fingerprint]] = []
     keys_of: dict[str, list[Key]] = {}
+    sig_of: dict[str, Signature] = {}
     for step in range(steps):
         roll = rng.random()
         if roll < 0.2 and keys_of:
@@ -259,12 +281,19 @@ def _stream(seed: int, steps: int) -> list[tuple[DocumentInput, Extraction, Fing
             tag = f"s{step}"
             keys = _random_keys(rng, rng.randint(1, 12))
         keys_of[tag] = keys
+        sig_of[tag] = _signature(rng, sig_of.get(tag) if rng.random() < 0.5 else None)
         doc, ex, fp = _document(len(keys), tag, keys)
+        fp = Fingerprint(sig_of[tag], fp.claims)
         out.append((doc, ex, fp))
-        if roll > 0.8:
+        if roll > 0.8:  # the same text under another URL
             copy = DocumentInput(url=doc.url + "/copy", kind="article", title="c",
                                  text=doc.text, source_name="s", published_at=doc.published_at)
             out.append((copy, ex, fp))
+        elif roll > 0.6:  # a near copy: other text, a signature close to this one's
+            near = DocumentInput(url=doc.url + "/near", kind="article", title="n",
+                                 text=doc.text + " Updated.", source_name="s",
+                                 published_at=doc.published_at)
+            out.append((near, ex, Fingerprint(_signature(rng, sig_of[tag]), fp.claims)))
     return out
 
 
@@ -306,11 +335,12 @@ def test_a_batch_stores_what_one_by_one_stores(db_url: str, tmp_path: Any) -> No
     assert len(many_stmts) < len(one_stmts) * 0.7, (len(many_stmts), len(one_stmts))
 
     def decided(o: load.StoreOutcome) -> tuple[Any, ...]:
-        return (o.status, o.claims, o.clusters_new, o.claims_repeated, o.claims_superseded,
-                o.similarity)
+        return (o.status, o.claims, o.figures, o.forecasts, o.clusters_new,
+                o.claims_repeated, o.claims_superseded, o.similarity)
 
     assert [decided(o) for o in batched] == [decided(o) for o in singles]
     assert {o.status for o in singles} >= {"new", "updated", "duplicate"}
+    assert any(o.status == "duplicate" and (o.similarity or 1) < 1 for o in singles)
     assert _snapshot(many) == _snapshot(one)
     with Session(many) as s:  # the openers a batch derived are what a full pass derives
         clusters = set(s.execute(select(ClaimTable.cluster_id)
