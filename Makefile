@@ -42,7 +42,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Extraction accuracy on the two held-out gold splits (nothing was tuned on them).
+# Extraction accuracy on the three held-out gold splits (nothing was tuned on them).
 eval: $(STAMP)
 	$(BIN)/gapwatch eval data/gold/test data/gold/test
 	$(BIN)/gapwatch eval data/gold/test2 data/gold/test2

@@ -207,7 +207,7 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
 
     The window bounds memory and keeps per-host load close to the configured
     limit; extraction futures run on the flow's task runner (threads, or Dask
-    workers), while storing stays in this process, one transaction per document.
+    workers), while storing stays in this process, one transaction per batch.
     """
     window = max(1, config.settings.pipeline_window)
     # On Dask the task already runs in a worker process: extract there, no nested pool.

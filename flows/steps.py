@@ -398,16 +398,22 @@ def _extract_in_pool(texts: list[str],
                      processes: int) -> list[tuple[Extraction, Fingerprint] | str]:
     """Split the batch over the pool's processes, so that every process works on every
     batch: a batch in one process left the other idle at the start and end of a run."""
+    if not texts:
+        return []
     pool = _pool(processes)
     size = -(-len(texts) // processes)
-    futures = [pool.submit(extract_texts, texts[i:i + size]) for i in range(0, len(texts), size)]
+    parts = [texts[i:i + size] for i in range(0, len(texts), size)]
+    futures = [pool.submit(extract_texts, part) for part in parts]
     results: list[tuple[Extraction, Fingerprint] | str] = []
-    for fut, start in zip(futures, range(0, len(texts), size), strict=True):
+    broken = False
+    for fut, part in zip(futures, parts, strict=True):
         try:
             results.extend(fut.result())
         except BrokenProcessPool as exc:  # a worker died (OOM, signal): report, go on
-            results.extend([f"extraction worker died: {exc}"] * len(texts[start:start + size]))
-            _reset_pool()
+            results.extend([f"extraction worker died: {exc}"] * len(part))
+            broken = True
+    if broken:
+        _reset_pool()
     return results
 
 
