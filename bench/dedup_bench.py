@@ -8,7 +8,7 @@ filled with synthetic documents (signatures and LSH bands bulk-inserted, as the
 store path writes them), then `--probe` new documents are measured, half of them
 near-copies (a paragraph cut, boilerplate added) of stored ones:
 
-- query: `storage.dedup.find_copy` (indexed band lookup + signature check);
+- query: `storage.dedup.find_copy` (indexed band lookup + signature check, as a batch does);
 - insert: `storage.load.store_document` with a fingerprint (twin check, copy
   search, document, revision and LSH rows, one transaction);
 - signature: `extractors.dedup.signature` (MinHash), independent of corpus size.

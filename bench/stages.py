@@ -5,7 +5,7 @@
 Runs the plain functions behind the ingest flow's tasks (``flows.steps``) one
 after another over a generated corpus: HTTP fetch alone (``fetch_all``), fetch +
 parse (``fetch_documents``), extraction (``extract_documents``) and storage
-(``storage.load.store_document`` per document, as ``store_task`` does) into a fresh
+(``storage.load.store_batch`` per batch, as ``store_task`` does) into a fresh
 SQLite file. Not part of ``python -m bench``: a diagnostic for finding the stage
 to optimise.
 """
@@ -66,9 +66,11 @@ def run(n_docs: int = 500, batch_size: int = 50, seed: int = SEED) -> dict[str, 
             totals["extract"] += secs
 
             def store(res: Any = res) -> int:
-                return sum(load.store_document(engine, it.document, it.extraction,
-                                               ids.get(it.document.source_name or "")
-                                               ).status == "new" for it in res.items)
+                items = [load.StoreItem(it.document, it.extraction,
+                                        ids.get(it.document.source_name or ""), it.fingerprint)
+                         for it in res.items]
+                return sum(isinstance(o, load.StoreOutcome) and o.status == "new"
+                           for o in load.store_batch(engine, items))
 
             secs, n = timed(store)
             totals["store"] += secs

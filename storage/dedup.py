@@ -108,26 +108,9 @@ class CopyMatch:
     similarity: float
 
 
-def candidates(s: Session, sig: SignatureLike, exclude: int | None = None) -> list[int]:
-    """Documents sharing at least one LSH band with the signature (indexed lookups)."""
-    stmt = (select(LshBand.document_id).where(LshBand.band_key.in_(list(set(sig.bands))))
-            .distinct().limit(MAX_CANDIDATES))
-    if exclude is not None:
-        stmt = stmt.where(LshBand.document_id != exclude)
-    return list(s.execute(stmt).scalars())
-
-
-def find_copy(s: Session, sig: SignatureLike, threshold: float,
-              exclude: int | None = None) -> CopyMatch | None:
+def find_copy(s: Session, sig: SignatureLike, threshold: float) -> CopyMatch | None:
     """The earliest stored story this signature nearly copies (Jaccard >= threshold)."""
-    ids = candidates(s, sig, exclude)
-    if not ids:
-        return None
-    rows = s.execute(select(DocumentSignature.document_id, DocumentSignature.minhash,
-                            Document.copy_of)
-                     .join(Document, Document.id == DocumentSignature.document_id)
-                     .where(DocumentSignature.document_id.in_(ids))).all()
-    return _best_copy(sig, threshold, rows)
+    return CopyIndex.load(s, [sig]).find(sig, threshold)
 
 
 def _best_copy(sig: SignatureLike, threshold: float,
@@ -167,9 +150,11 @@ class CopyIndex:
         keys = list({k for sig in sigs for k in sig.bands})
         conn = s.connection()
         lsh = LshBand.__table__
+        # Bounded: a boilerplate-only page can share bands with a great many documents.
+        cap = MAX_CANDIDATES * max(1, len(sigs))
         for chunk in _chunks(keys):
             for key, doc in conn.execute(select(lsh.c.band_key, lsh.c.document_id)
-                                         .where(lsh.c.band_key.in_(chunk))):
+                                         .where(lsh.c.band_key.in_(chunk)).limit(cap)):
                 index.bands.setdefault(int(key), set()).add(int(doc))
         docs = sorted({d for ids in index.bands.values() for d in ids})
         ds, d = DocumentSignature.__table__, Document.__table__
@@ -871,7 +856,7 @@ def _iso(ts: datetime | None) -> str | None:
     return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
 
 
-__all__ = ["ClusterAssigner", "ClusterTotals", "CopyIndex", "CopyMatch", "candidates",
+__all__ = ["ClusterAssigner", "ClusterTotals", "CopyIndex", "CopyMatch",
            "cluster_detail", "cluster_grid", "cluster_mentions", "cluster_stance_counts",
            "cluster_totals", "document_copies", "totals_in", "drop_signature", "find_copy",
            "index_signatures", "live_conditions", "opening_times", "original_document",
