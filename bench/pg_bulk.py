@@ -152,9 +152,10 @@ def load_executemany(url: str, n_claims: int, source_id: int, per_doc: int = 100
     return {"rows": len(rows), "seconds": secs, "rows_per_s": len(rows) / secs}
 
 
-def load_store_document(url: str, n_docs: int, per_doc: int = 50,
-                        seed: int = SEED) -> dict[str, Any]:
-    """gapwatch's writer: one store_document call (one transaction) per document."""
+def load_store_document(url: str, n_docs: int, per_doc: int = 50, seed: int = SEED,
+                        batch: int = 0) -> dict[str, Any]:
+    """gapwatch's writer: one store_document call (one transaction) per document, or with
+    `batch`, store_batch over that many documents at a time (as ingestion stores)."""
     from models.documents import DocumentInput
     from models.records import Claim, Extraction
     from storage import load
@@ -171,13 +172,18 @@ def load_store_document(url: str, n_docs: int, per_doc: int = 50,
             claims.append(Claim(s, pos, pos + len(s), ("overall",), STANCES[pos % 3], False,
                                 None, (), ()))
             pos += len(s) + 1
-        doc = DocumentInput(url=f"https://bench.example/store/{i}", kind="article",
+        doc = DocumentInput(url=f"https://bench.example/store{batch}/{i}", kind="article",
                             title=f"Stored {i}", text=text, source_name=None,
                             published_at=datetime.now(UTC))
         items.append((doc, Extraction(extractor_version=VERSION, claims=tuple(claims))))
 
     def run() -> int:
-        return sum(load.store_document(engine, d, e, None).claims for d, e in items)
+        if not batch:
+            return sum(load.store_document(engine, d, e, None).claims for d, e in items)
+        stored = [load.StoreItem(d, e, None) for d, e in items]
+        outs = [o for i in range(0, len(stored), batch)
+                for o in load.store_batch(engine, stored[i:i + batch])]
+        return sum(o.claims for o in outs if isinstance(o, load.StoreOutcome))
 
     secs, rows = timed(run)
     engine.dispose()
@@ -205,6 +211,9 @@ def run(quick: bool = False, seed: int = SEED, claims: int | None = None) -> dic
         out["store_document"] = load_store_document(url, n_store, seed=seed)
         log(f"pg: store_document {out['store_document']['rows']:,} claims: "
             f"{out['store_document']['rows_per_s']:,.0f} rows/s")
+        out["store_batch"] = load_store_document(url, n_store, seed=seed, batch=50)
+        log(f"pg: store_batch {out['store_batch']['rows']:,} claims: "
+            f"{out['store_batch']['rows_per_s']:,.0f} rows/s")
     return out
 
 

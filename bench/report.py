@@ -88,6 +88,9 @@ def pg_rows(r: dict[str, Any]) -> list[Row]:
          f"{_f(r['executemany']['rows_per_s'])} rows/s", "", ""),
         (f"pg: storage.load.store_document {r['store_document']['rows']:,} claims",
          f"{_f(r['store_document']['rows_per_s'])} rows/s", "", ""),
+        *([(f"pg: storage.load.store_batch (50 per batch) {r['store_batch']['rows']:,} claims",
+            f"{_f(r['store_batch']['rows_per_s'])} rows/s", "", "")]
+          if "store_batch" in r else []),
     ]
 
 
