@@ -118,6 +118,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+# Replacement characters and control characters other than tab, newline, form feed, CR.
+_JUNK_RE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _check_html(data: bytes, text: str, content_type: str | None) -> None:
     """Raise NotHTMLError for bytes that are plainly something else."""
     mime = (content_type or "").split(";", 1)[0].strip().lower()
@@ -130,7 +134,7 @@ def _check_html(data: bytes, text: str, content_type: str | None) -> None:
     sample = text[:8192]
     if not sample.strip():
         raise NotHTMLError("not HTML: empty document")
-    junk = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    junk = len(_JUNK_RE.findall(sample))
     if junk / len(sample) > 0.05:
         raise NotHTMLError("not HTML: binary content (control or undecodable bytes)")
     stripped = sample.lstrip()
