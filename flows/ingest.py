@@ -12,7 +12,7 @@ never stops the run.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from prefect import flow, get_run_logger, task
@@ -164,34 +164,8 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
     names = [s.name for s in sources]
     due = set(names) if force else due_source_names(engine, names) | {s.name for s in extra}
     todo = [s for s in sources if s.name in due]
-    states = load.source_states(engine, [s.name for s in todo])
-    validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
-    progress.report("poll", 0, len(todo))
     polled: list[PolledSource] = []
-    futures = [poll_task.submit(Opaque(batch), Opaque(validators), Opaque(config))
-               for batch in chunks(todo, 8)]
-    for fut in futures:
-        polled.extend(fut.result())
-        progress.report("poll", len(polled), len(todo))
-    counts["sources_polled"] = len(polled)
-    failures = [p.failure for p in polled if p.failure]
-    cands, bad = collect_candidates(polled)
-    failures += bad
-    stored = load.stored_hashes(engine, [c.url for c in cands])
-    fresh = [c for c in cands if not _unchanged(c, stored)]
-    counts["documents_unchanged"] += len(cands) - len(fresh)
-    cands = fresh
-    fresh_by_source = Counter(c.source_name for c in fresh)
-    for p in polled:
-        counts["sources_not_modified"] += p.not_modified
-        counts["entries_seen"] += len(p.entries) + len(p.papers) + (p.document is not None)
-        load.record_poll(engine, source_ids[p.source.name], ok=p.ok,
-                         error=p.failure.reason if p.failure else None,
-                         new_items=fresh_by_source[p.source.name], hint_seconds=p.hint_seconds)
-    counts["failures"] += _record(engine, failures, source_ids, run_id)
-
-    batches = chunks(cands, config.settings.batch_size)
-    progress.report("documents", 0, len(cands))
+    batches = _polled_batches(engine, config, todo, source_ids, run_id, counts, polled)
     failed = _pipeline(engine, config, batches, source_ids, run_id, database_url, counts)
     # A feed's ETag/Last-Modified are kept only once its new entries are safely stored:
     # after a crash or a failed store, the next poll must not get a 304 and skip them.
@@ -200,7 +174,69 @@ def _run(engine: Any, config: Config, sources: list[SourceConfig], extra: Sequen
             save_validators(engine, source_ids[p.source.name], p.etag, p.last_modified)
 
 
-def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
+POLL_CHUNK = 8  # sources per poll task
+POLLS_IN_FLIGHT = 2  # poll tasks at once, so that fetch tasks get threads too
+
+
+def _polled_batches(engine: Any, config: Config, todo: Sequence[SourceConfig],
+                    source_ids: dict[str, int], run_id: int, counts: Counter[str],
+                    polled: list[PolledSource]) -> Iterator[Sequence[Candidate]]:
+    """Batches of new candidates, yielded as the poll tasks finish (in source order), so
+    that fetching and extraction start while later sources are still being polled.
+
+    Each source's poll is recorded (and its failures) as soon as its task is done;
+    `polled` collects every PolledSource for the caller.
+    """
+    states = load.source_states(engine, [s.name for s in todo])
+    validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
+    progress.report("poll", 0, len(todo))
+    pending = chunks(todo, POLL_CHUNK)
+    pending.reverse()
+    running: deque[Any] = deque()
+    seen: set[str] = set()
+    waiting: list[Candidate] = []
+    size = max(1, config.settings.batch_size)
+    while pending or running:
+        while pending and len(running) < POLLS_IN_FLIGHT:
+            running.append(poll_task.submit(Opaque(pending.pop()), Opaque(validators),
+                                            Opaque(config)))
+        done: list[PolledSource] = running.popleft().result()
+        polled.extend(done)
+        progress.report("poll", len(polled), len(todo))
+        waiting += _record_polls(engine, done, seen, source_ids, run_id, counts)
+        while len(waiting) >= size:
+            yield waiting[:size]
+            waiting = waiting[size:]
+    counts["sources_polled"] = len(polled)
+    if waiting:
+        yield waiting
+
+
+def _record_polls(engine: Any, done: Sequence[PolledSource], seen: set[str],
+                  source_ids: dict[str, int], run_id: int,
+                  counts: Counter[str]) -> list[Candidate]:
+    """Record these polls and their failures; returns their candidates not seen before
+    (a URL two sources list belongs to the first) and not stored unchanged."""
+    failures = [p.failure for p in done if p.failure]
+    cands, bad = collect_candidates(done)
+    failures += bad
+    cands = [c for c in cands if c.url not in seen]
+    seen.update(c.url for c in cands)
+    stored = load.stored_hashes(engine, [c.url for c in cands])
+    fresh = [c for c in cands if not _unchanged(c, stored)]
+    counts["documents_unchanged"] += len(cands) - len(fresh)
+    fresh_by_source = Counter(c.source_name for c in fresh)
+    for p in done:
+        counts["sources_not_modified"] += p.not_modified
+        counts["entries_seen"] += len(p.entries) + len(p.papers) + (p.document is not None)
+        load.record_poll(engine, source_ids[p.source.name], ok=p.ok,
+                         error=p.failure.reason if p.failure else None,
+                         new_items=fresh_by_source[p.source.name], hint_seconds=p.hint_seconds)
+    counts["failures"] += _record(engine, failures, source_ids, run_id)
+    return fresh
+
+
+def _pipeline(engine: Any, config: Config, batches: Iterator[Sequence[Candidate]],
               source_ids: dict[str, int], run_id: int, database_url: str | None,
               counts: Counter[str]) -> set[str]:
     """fetch -> extract -> store, one task per batch, a few batches in flight at once.
@@ -214,16 +250,20 @@ def _pipeline(engine: Any, config: Config, batches: list[Sequence[Candidate]],
     processes = 0 if config.settings.dask_address else config.settings.extract_processes
     fetching: deque[tuple[Any, int]] = deque()
     extracting: deque[tuple[Any, int]] = deque()
-    pending = list(batches)
-    pending.reverse()
     done = 0
-    total = sum(len(b) for b in batches)
+    total = 0  # documents known so far: batches arrive as sources are polled
+    more = True
     failed: set[str] = set()  # sources with a document that failed extraction or storage
-    while pending or fetching or extracting:
-        while pending and len(fetching) < window:
-            batch = pending.pop()
+    while more or fetching or extracting:
+        while more and len(fetching) < window:
+            batch = next(batches, None)
+            if batch is None:
+                more = False
+                break
+            total += len(batch)
+            progress.report("documents", done, total)
             fetching.append((fetch_task.submit(Opaque(batch), Opaque(config)), len(batch)))
-        if fetching and (len(extracting) < window or not pending):
+        if fetching and (len(extracting) < window or not more):
             fut, size = fetching.popleft()
             docs, fails = fut.result()
             counts["failures"] += _record(engine, fails, source_ids, run_id)

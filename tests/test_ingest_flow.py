@@ -166,3 +166,26 @@ def test_a_failed_store_keeps_the_feed_unconditional(demo_base: str, sqlite_url:
     assert second["documents_new"] == 1
     assert second["sources_not_modified"] < second["sources_polled"]
     assert first["documents_new"] + 1 == _count(sqlite_url, Document)
+
+
+def test_documents_flow_while_later_sources_are_still_polled(
+        demo_base: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches are fetched as soon as their source's poll task is done, not after every
+    source has been polled: the first documents are reported before the last poll."""
+    from flows import ingest as ingest_module
+    from flows import progress
+
+    monkeypatch.setattr(ingest_module, "POLL_CHUNK", 1)
+    monkeypatch.setattr(ingest_module, "POLLS_IN_FLIGHT", 1)
+    events: list[tuple[str, int, int]] = []
+    progress.set_reporter(lambda stage, done, total: events.append((stage, done, total)))
+    try:
+        out = ingest(config_path=str(DEMO_DIR / "sources.toml"), database_url=sqlite_url,
+                     force=True)
+    finally:
+        progress.set_reporter(None)
+    polls = [e for e in events if e[0] == "poll"]
+    assert polls[-1][1] == polls[-1][2] > 1  # every source polled, one at a time
+    last_poll = events.index(polls[-1])
+    assert any(stage == "documents" for stage, _d, _t in events[:last_poll])
+    assert out["documents_new"] == _count(sqlite_url, Document) > 0
