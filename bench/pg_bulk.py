@@ -44,23 +44,34 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
+def _pool(rng: random.Random) -> list[str]:
+    """The claim sentences the generated claims repeat (as coverage repeats findings)."""
+    return [_fill(rng.choice(CLAIMS), rng) for _ in range(5_000)]
+
+
 def _claim_rows(rng: random.Random, doc_ids: list[int], per_doc: int, source_id: int,
-                now: datetime) -> Iterator[tuple[Any, ...]]:
-    """per_doc distinct-span claims for each document, with generated claim sentences."""
-    pool = [_fill(rng.choice(CLAIMS), rng) for _ in range(5_000)]
+                now: datetime, clusters: dict[str, int] | None = None,
+                ) -> Iterator[tuple[Any, ...]]:
+    """per_doc distinct-span claims for each document, with generated claim sentences, keyed
+    and clustered as the app's writer keys and clusters them (without a fingerprint)."""
+    from storage.dedup import plain_key
+
+    pool = _pool(rng)
     for d in doc_ids:
         published = now - timedelta(hours=d % 5000)
         for k in range(per_doc):
             text = pool[(d * 31 + k) % len(pool)]
             start = k * 200
             yield (d, source_id, text, start, start + len(text), STANCES[(d + k) % 3],
-                   (d + k) % 7 == 0, None, VERSION, published, now, f"bench:{d}:{k}")
+                   (d + k) % 7 == 0, None, VERSION, published, now, plain_key(text),
+                   clusters.get(text) if clusters else None)
 
 
-# text_key is filled (distinct per claim) as the app's writer would: left NULL, lookups
-# by text_key would meet a column the planner has no useful statistics for.
+# text_key and cluster_id are filled as the app's writer fills them (every stored claim has
+# a cluster): left NULL, the planner's statistics would describe a table the app never makes.
 CLAIM_COLS = ("document_id", "source_id", "text", "start", "end", "stance", "hedged",
-              "speaker", "extractor_version", "published_at", "ingested_at", "text_key")
+              "speaker", "extractor_version", "published_at", "ingested_at", "text_key",
+              "cluster_id")
 
 
 def _cols() -> str:
@@ -78,6 +89,21 @@ def _documents(conn: Any, n: int, source_id: int, now: datetime) -> list[int]:
                               VERSION, "{}"))
         cur.execute("SELECT id FROM document ORDER BY id")
         return [r[0] for r in cur.fetchall()]
+
+
+def _clusters(conn: Any, pool: list[str], first_doc: int, now: datetime) -> dict[str, int]:
+    """One claim_cluster per distinct generated sentence, keyed as the writer keys it."""
+    from storage.dedup import plain_key
+
+    texts = list(dict.fromkeys(pool))
+    with conn.cursor() as cur:
+        cols = "key, text, norm_text, first_document_id, first_seen_at"
+        with cur.copy(f"COPY claim_cluster ({cols}) FROM STDIN") as cp:
+            for t in texts:
+                cp.write_row((plain_key(t), t, " ".join(t.casefold().split()), first_doc, now))
+        cur.execute("SELECT key, id FROM claim_cluster")
+        by_key = dict(cur.fetchall())
+    return {t: by_key[plain_key(t)] for t in texts}
 
 
 def _source_id(url: str) -> int:
@@ -102,13 +128,14 @@ def load_copy(url: str, n_claims: int, per_doc: int = 100, seed: int = SEED) -> 
         sid = _source_id(url)
         n_docs = -(-n_claims // per_doc)
         doc_secs, doc_ids = timed(lambda: _documents(conn, n_docs, sid, now))
+        clusters = _clusters(conn, _pool(random.Random(seed)), doc_ids[0], now)
         conn.commit()
-        log(f"pg: {n_docs:,} parent documents in {doc_secs:.1f} s")
+        log(f"pg: {n_docs:,} parent documents, {len(clusters):,} clusters in {doc_secs:.1f} s")
 
         def copy() -> int:
             rows = 0
             with conn.cursor() as cur, cur.copy(f"COPY claim ({_cols()}) FROM STDIN") as cp:
-                for row in _claim_rows(rng, doc_ids, per_doc, sid, now):
+                for row in _claim_rows(rng, doc_ids, per_doc, sid, now, clusters):
                     if rows == n_claims:
                         break
                     cp.write_row(row)
@@ -140,8 +167,14 @@ def load_executemany(url: str, n_claims: int, source_id: int, per_doc: int = 100
     with psycopg.connect(_dsn(url)) as conn:
         doc_ids = [r[0] for r in conn.execute(
             "SELECT id FROM document ORDER BY id LIMIT %s", (-(-n_claims // per_doc),))]
-        rows = [r[:3] + (r[3] + 100, r[4] + 100) + r[5:-1] + (r[-1] + ":m",)  # new spans, keys
-                for r in _claim_rows(rng, doc_ids, per_doc, source_id, now)][:n_claims]
+        from storage.dedup import plain_key
+
+        by_key = dict(conn.execute("SELECT key, id FROM claim_cluster").fetchall())
+        clusters = {t: by_key[plain_key(t)] for t in _pool(random.Random(seed + 1))
+                    if plain_key(t) in by_key}
+        rows = [r[:3] + (r[3] + 100, r[4] + 100) + r[5:]  # new spans
+                for r in _claim_rows(rng, doc_ids, per_doc, source_id, now, clusters)
+                ][:n_claims]
 
         def run() -> None:
             with conn.cursor() as cur:
