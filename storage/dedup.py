@@ -251,11 +251,23 @@ class ClusterAssigner:
     s: Session
     document_id: int
     now: datetime
-    created: int = 0
-    joined: int = 0
-    clusters: set[int] = field(default_factory=set)  # every cluster assigned so far
     assigned: list[int] = field(default_factory=list)  # per claim, in order, across calls
     started: list[bool] = field(default_factory=list)  # per claim: it created its cluster
+
+    @property
+    def clusters(self) -> set[int]:
+        """Every cluster assigned so far."""
+        return set(self.assigned)
+
+    @property
+    def created(self) -> int:
+        """Claims that started a new cluster."""
+        return sum(self.started)
+
+    @property
+    def joined(self) -> int:
+        """Claims that joined an existing cluster."""
+        return len(self.started) - sum(self.started)
 
     def assign_all(self, items: Sequence[tuple[str, ClaimKeyLike | None]],
                    owners: Sequence[tuple[int, datetime]] | None = None) -> list[int]:
@@ -310,10 +322,8 @@ class ClusterAssigner:
                         new_by_origin.setdefault(ref.origin_key, []).append(ref)
                     if ref.numbers:
                         new_by_numbers.setdefault(ref.numbers, []).append(ref)
-                self.created += 1
                 self.started.append(True)
             else:
-                self.joined += 1
                 self.started.append(False)
             local[exact] = ref
             if key is not None:  # as a stored claim: found by any later claim's bag lookup
@@ -321,7 +331,6 @@ class ClusterAssigner:
             refs.append(ref)
         self._create(dialect, new)
         ids = [r if isinstance(r, int) else r.id for r in refs]
-        self.clusters.update(ids)
         self.assigned += ids
         return ids
 
