@@ -25,6 +25,7 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 
+from models.pickling import quick_pickle
 from models.records import Extraction
 
 NUM_PERM = 128
@@ -85,6 +86,7 @@ def _permutations() -> np.ndarray:
     return np.asarray(MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Signature:
     """A document's MinHash (NUM_PERM little-endian uint32) and its LSH band keys."""
@@ -125,6 +127,7 @@ def jaccard(a: bytes, b: bytes) -> float:
 
 # --- claims --------------------------------------------------------------------------
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class ClaimKey:
     """How a claim is matched to the cluster of its repeats."""
@@ -213,6 +216,7 @@ def origin_of(sentence: str, speaker: str | None) -> str | None:
     return None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What storage needs to de-duplicate one document and its claims."""

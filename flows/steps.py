@@ -24,12 +24,14 @@ from fetch.errors import FetchError
 from fetch.settings import FetchSettings
 from models.config import Settings, SourceConfig
 from models.documents import DocumentInput, FeedEntry, Paper
+from models.pickling import quick_pickle
 from models.records import Extraction
 
 if TYPE_CHECKING:  # datasketch takes a third of a second to import: only where it is used
     from extractors.dedup import Fingerprint
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A URL that did not become a document; becomes a fetch_failure row."""
@@ -42,6 +44,7 @@ class Failure:
     status_code: int | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class PolledSource:
     source: SourceConfig
@@ -56,6 +59,7 @@ class PolledSource:
     hint_seconds: float | None = None  # Cache-Control max-age or Retry-After: wait at least this
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A new entry that still needs its page fetched (or is complete already)."""
@@ -67,6 +71,7 @@ class Candidate:
     fallback: DocumentInput | None = None  # used when a full-text fetch 404s (arXiv HTML)
 
 
+@quick_pickle
 @dataclass(slots=True)
 class Extracted:
     document: DocumentInput
@@ -74,6 +79,7 @@ class Extracted:
     fingerprint: Fingerprint  # made beside the extraction, in its worker
 
 
+@quick_pickle
 @dataclass(slots=True)
 class BatchResult:
     items: list[Extracted] = field(default_factory=list)

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from models.pickling import quick_pickle
 
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
     entry_id: str  # guid -> link -> sha1(title|date)
@@ -26,6 +29,7 @@ class FeedEntry:
     tags: tuple[str, ...] = ()
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
     title: str | None
@@ -34,6 +38,7 @@ class ParsedFeed:
     warning: str | None = None  # feedparser's bozo reason when entries survived it
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     url: str
@@ -46,6 +51,7 @@ class Article:
     language: str | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Paper:
     arxiv_id: str  # without version, e.g. "2609.01234"
@@ -67,6 +73,7 @@ class Paper:
         return f"{self.title}\n{self.abstract}"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class DocumentInput:
     """One document ready for extraction and storage."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from models.pickling import quick_pickle
 
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class ModelMention:
     mention: str
@@ -21,6 +24,7 @@ class ModelMention:
     end: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class BenchmarkMention:
     mention: str
@@ -29,6 +33,7 @@ class BenchmarkMention:
     end: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Figure:
     value: float
@@ -42,6 +47,7 @@ class Figure:
     end: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Claim:
     text: str
@@ -55,6 +61,7 @@ class Claim:
     benchmarks: tuple[str, ...]  # canonical ids
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Forecast:
     issuer: str | None
@@ -66,6 +73,7 @@ class Forecast:
     end: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything the extractor found in one document's text."""
@@ -90,6 +98,7 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class RegistryModel:
     """One entry of the model registry (extractors/nlp/data/models.jsonl)."""
@@ -103,6 +112,7 @@ class RegistryModel:
     aliases: tuple[str, ...] = field(default=())
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class RegistryBenchmark:
     """One entry of the benchmark registry (extractors/nlp/data/benchmarks.jsonl)."""

@@ -114,17 +114,24 @@ def find_copy(s: Session, sig: SignatureLike, threshold: float) -> CopyMatch | N
 
 
 def _best_copy(sig: SignatureLike, threshold: float,
-               rows: Iterable[tuple[int, bytes, int | None]]) -> CopyMatch | None:
-    """The earliest story among (document, minhash, copy_of) rows similar enough."""
+               rows: Sequence[tuple[int, bytes, int | None]]) -> CopyMatch | None:
+    """The earliest story among (document, minhash, copy_of) rows similar enough.
+
+    Rows come in ascending document id; of equally early and equally similar matches
+    the first wins. All rows are compared in one array operation: a document on a
+    popular band has hundreds of candidates.
+    """
+    width = len(sig.minhash)
+    rows = [r for r in rows if len(r[1]) == width]
+    if not rows or not width:
+        return None
     mine = np.frombuffer(sig.minhash, dtype="<u4")
+    theirs = np.frombuffer(b"".join(r[1] for r in rows), dtype="<u4").reshape(len(rows), -1)
+    sims = np.count_nonzero(theirs == mine, axis=1) / len(mine)
     best: CopyMatch | None = None
-    for doc_id, blob, copy_of in rows:
-        theirs = np.frombuffer(blob, dtype="<u4")
-        if len(theirs) != len(mine):
-            continue
-        sim = float(np.count_nonzero(theirs == mine)) / len(mine)
-        if sim < threshold:
-            continue
+    for i in np.flatnonzero(sims >= threshold).tolist():
+        doc_id, _blob, copy_of = rows[i]
+        sim = float(sims[i])
         root = copy_of or doc_id
         if best is None or root < best.root_id or (root == best.root_id
                                                     and sim > best.similarity):
@@ -153,22 +160,24 @@ class CopyIndex:
         # Bounded: a boilerplate-only page can share bands with a great many documents.
         cap = MAX_CANDIDATES * max(1, len(sigs))
         for chunk in _chunks(keys):
-            for key, doc in conn.execute(select(lsh.c.band_key, lsh.c.document_id)
-                                         .where(lsh.c.band_key.in_(chunk)).limit(cap)):
-                index.bands.setdefault(int(key), set()).add(int(doc))
+            rows = conn.execute(select(lsh.c.band_key, lsh.c.document_id)
+                                .where(lsh.c.band_key.in_(chunk)).limit(cap)).all()
+            for key, doc in rows:
+                index.bands.setdefault(key, set()).add(doc)
         docs = sorted({d for ids in index.bands.values() for d in ids})
         ds, d = DocumentSignature.__table__, Document.__table__
         for chunk in _chunks(docs):
             for doc_id, blob, copy_of in conn.execute(
                     select(ds.c.document_id, ds.c.minhash, d.c.copy_of)
-                    .join(d, d.c.id == ds.c.document_id).where(ds.c.document_id.in_(chunk))):
-                index.signatures[int(doc_id)] = (bytes(blob), copy_of)
+                    .join(d, d.c.id == ds.c.document_id)
+                    .where(ds.c.document_id.in_(chunk))).all():
+                index.signatures[doc_id] = (bytes(blob), copy_of)
         return index
 
     def find(self, sig: SignatureLike, threshold: float) -> CopyMatch | None:
         ids = sorted({d for k in set(sig.bands) for d in self.bands.get(k, ())})
-        return _best_copy(sig, threshold, ((d, *self.signatures[d])
-                                           for d in ids[:MAX_CANDIDATES]))
+        return _best_copy(sig, threshold, [(d, *self.signatures[d])
+                                           for d in ids[:MAX_CANDIDATES]])
 
     def add(self, document_id: int, copy_of: int | None, sig: SignatureLike) -> None:
         """Index a document just stored (its rows wait for write_pending)."""
