@@ -118,58 +118,71 @@ CLAIMS = (
     "largest open releases.",
 )
 
-# Ordinary news filler: no model, no benchmark, no claim about the gap.
-FILLER = (
-    "The city council met on {weekday} evening to discuss new parking rules near "
-    "{street}.",
-    "Traffic on the ring road was slower than usual after a delivery van broke down "
-    "near the exit.",
-    "{person} joined the company in {year} after a decade working in logistics.",
-    "Tickets for the {event} go on sale next {weekday} at the usual box office.",
-    "The press conference started about twenty minutes late.",
-    "Rain is expected across the region until the weekend, forecasters said.",
-    "The office moved to a larger building on {street} last spring.",
-    "A spokesperson declined to comment on staffing.",
-    "The conference takes place in {city} from {day} {month}.",
-    "Registration for the workshop closes on {weekday}.",
-    "The team has been hiring engineers in {city} and {city2}.",
-    "Coffee, it turned out, was the main topic of conversation in the hallway.",
-    "The event drew a few hundred visitors, organisers said.",
-    "This article was updated to correct the spelling of a name.",
-    "Our newsletter goes out every {weekday} morning.",
-    "{person} spoke for almost an hour without slides.",
-    "The building's lobby had been repainted for the occasion.",
-    "Several attendees travelled from {city} by overnight train.",
-    "Lunch was served on the terrace because the weather held.",
-    "The mayor of {city} opened the second day with a short welcome.",
-    "Local cafes reported their busiest week since the holidays.",
-    "The livestream was interrupted twice by a faulty microphone.",
-    "Volunteers handed out badges and printed schedules at the entrance.",
-    "{person} thanked the sponsors and the venue staff.",
-    "A small exhibition in the foyer showed old computers from the nineties.",
-    "Parking near the venue was scarce, so many people came by bike.",
-    "The panel was moderated by {person}, who kept the questions short.",
-    "Some sessions were moved to a larger room at the last minute.",
-    "The organisers plan to publish recordings of the talks next month.",
-    "A student group from {city} presented posters in the afternoon.",
-    "Later that evening, a jazz trio played in the courtyard.",
-    "The company's annual report is due in {month}.",
-    "{person} previously worked as a journalist in {city}.",
-    "The quarterly town hall was held online this time.",
-    "Few people expected the discussion to run past midnight.",
-    "Readers can send tips to our newsroom by email.",
-    "The startup was founded in a shared office above a bakery in {city}.",
-    "Construction on the new campus in {city} is running behind schedule.",
-    "The firm said it would announce its hiring plans later in the year.",
-    "A second edition of the event is planned for {month}.",
+# Ordinary news filler: no model, no benchmark, no claim about the gap. Sentences are
+# composed from a subject, a verb, an object and a tail, so that two unrelated articles share
+# few word 5-grams, as unrelated news stories do (a fixed list of whole sentences made
+# every article a ~15% near-copy of every other, which no real feed looks like).
+FILLER_SUBJECTS = (
+    "{person}", "The organisers", "A spokesperson for the {city} council", "Local officials",
+    "The mayor of {city}", "Several attendees", "A student group from {city}",
+    "The venue's manager", "Two volunteers", "The finance team", "Our correspondent",
+    "Residents near {street}", "The hotel next door", "A delegation from {city2}",
+    "The cafe on {street}", "{person}, {role},", "The regional transport authority",
+    "A group of teachers", "The museum's new director", "The football club",
+    "Shop owners on {street}", "The theatre company", "The night-shift nurses",
+    "The library in {city}", "A local charity", "The harbour master", "Parents at the school",
+    "The cycling club", "The weather service", "The university's press office",
+)
+FILLER_VERBS = (
+    "moved", "repainted", "opened", "cancelled", "postponed", "inspected", "photographed",
+    "praised", "criticised", "rebuilt", "cleaned", "closed", "reopened", "decorated",
+    "rented", "sold", "renamed", "measured", "visited", "sponsored", "advertised", "booked",
+    "repaired", "redesigned", "catalogued", "insured", "surveyed", "shared", "donated",
+    "lit up",
+)
+FILLER_OBJECTS = (
+    "the lobby", "a small exhibition", "the east entrance", "the rooftop garden",
+    "the footbridge", "the old warehouse", "the weekly market", "the school hall",
+    "two vans", "the {event}", "a mural near the station", "the broken lift",
+    "the community kitchen", "the tram stop on {street}", "a stall at the fair",
+    "the back office", "the river path", "forty folding chairs", "the staff canteen",
+    "the visitor centre", "the clock tower", "a borrowed piano", "the parish archive",
+    "the ferry timetable", "the second floor", "a flooded cellar", "the car park",
+    "the festival tent", "an old printing press", "the gallery in {city}",
+    "the bakery's van", "the cycling track", "the reading room", "a vintage bus",
+    "the harbour wall", "the concert programme", "the school garden", "the main square",
+    "the night bus", "the sports ground",
+)
+FILLER_TAILS = (
+    "", "", "", " on {weekday} evening", " after a long debate", " in {month}",
+    " near {street}", " without much fuss", " yet again",
+    " despite the rain", " before the holidays", " on short notice",
+    " last {weekday}", " in {city}", " earlier than planned", " after complaints",
+    " with help from {person}", " over the weekend", " at dawn", " to general surprise",
+    " first since {year}", " during the works",
+)
+QUOTE_OPENINGS = (
+    "It was a long week, but a good one", "We are still unpacking boxes",
+    "Nobody wanted to leave early", "The venue was perfect", "I had not expected the crowd",
+    "We will do it again next year", "The rain did not stop anyone",
+    "Everyone brought a friend", "It felt like a small festival", "The queue was worth it",
+    "We ran out of chairs", "That was the best turnout so far", "I am exhausted but happy",
+)
+QUOTE_ATTRIBUTIONS = (
+    "{person} said", "said {person}, {role}", "one attendee told us", "{person} told reporters",
+    "a volunteer said", "{person} wrote afterwards", "said a neighbour on {street}",
 )
 
-QUOTE_FILLER = (
-    '"It was a long week, but a good one," {person} said.',
-    '"We are still unpacking boxes," said {person}, {role}.',
-    '"Nobody wanted to leave early," one attendee told us.',
-    '"The venue was perfect," said {person}.',
-)
+
+def _filler(rng: random.Random) -> str:
+    sentence = (f"{rng.choice(FILLER_SUBJECTS)} {rng.choice(FILLER_VERBS)} "
+                f"{rng.choice(FILLER_OBJECTS)}{rng.choice(FILLER_TAILS)}.")
+    return _fill(sentence, rng)
+
+
+def _quote_filler(rng: random.Random) -> str:
+    return _fill(f'"{rng.choice(QUOTE_OPENINGS)}," {rng.choice(QUOTE_ATTRIBUTIONS)}.', rng)
+
 
 HEADLINES = (
     "{open} vs {closed}: what {bench} does and does not tell us",
@@ -250,9 +263,9 @@ def make_article(seed: int, index: int, *, min_words: int = 400, max_words: int 
             if roll < claim_share:
                 sent = _fill(rng.choice(CLAIMS), rng)
             elif roll < claim_share + 0.05:
-                sent = _fill(rng.choice(QUOTE_FILLER), rng)
+                sent = _quote_filler(rng)
             else:
-                sent = _fill(rng.choice(FILLER), rng)
+                sent = _filler(rng)
             para.append(sent)
             words += len(sent.split())
             if words >= target:
@@ -411,7 +424,7 @@ def write_site(root: str | Path, n_docs: int, seed: int = 1, per_feed: int = 100
     """Write (or reuse, when the manifest matches) a site of ``n_docs`` pages."""
     root = Path(root)
     manifest = root / "manifest.json"
-    want = {"seed": seed, "n_docs": n_docs, "per_feed": per_feed, "version": 1}
+    want = {"seed": seed, "n_docs": n_docs, "per_feed": per_feed, "version": 2}
     if manifest.exists():
         got = json.loads(manifest.read_text())
         if {k: got.get(k) for k in want} == want:

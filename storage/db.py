@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 DEFAULT_SQLITE_PATH = Path("data") / "gapwatch.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+WAL_CHECKPOINT_PAGES = 10_000
 
 
 def database_url(url: str | None = None) -> str:
@@ -33,6 +34,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # Checkpoint every ~40 MB of WAL, not SQLite's 4 MB: an ingest batch dirties pages
+    # all over the claim and LSH indexes, and pages dirtied by several batches between
+    # two checkpoints are copied into the database once.
+    cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     cur.close()
 
 
