@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 
 from bench.corpus import BASE_PLACEHOLDER, make_article, render_html, vocabulary, write_site
-from extractors.dedup import shingles
 from bench.ingest_scale import ingest_once
 from bench.report import ingest_rows, table
 from bench.server import serve
+from extractors.dedup import shingles
 
 
 def test_unrelated_generated_articles_share_few_word_5grams() -> None:
