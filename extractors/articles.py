@@ -422,6 +422,9 @@ def parse_article(data: bytes, url: str, content_type: str | None = None) -> Art
             include_links=False,
             favor_precision=False,
             deduplicate=False,
+            # Not "python": that format also renders the body to plain text (a fifth of
+            # the parse time), and the body is rendered here (render_body) anyway.
+            output_format="xml",
         )
     except Exception:  # trafilatura and its fallbacks can raise odd things on odd pages
         doc = None

@@ -41,9 +41,31 @@ from storage.polling import save_validators
 T = TypeVar("T")
 
 
-def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+def ramp(size: int) -> Iterator[int]:
+    """Chunk sizes that start small and double up to `size`: 1/4, 1/2, then `size`.
+
+    The first small chunk gets the extraction processes busy sooner (they idle until a
+    first batch is polled, fetched and parsed); later chunks are full size, so Prefect's
+    per-task cost and the per-batch commit are paid over many documents.
+    """
     size = max(1, size)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    step = max(1, size // 4)
+    while step < size:
+        yield step
+        step *= 2
+    while True:
+        yield size
+
+
+def ramped_chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    out: list[Sequence[Any]] = []
+    sizes = ramp(size)
+    i = 0
+    while i < len(items):
+        n = next(sizes)
+        out.append(items[i:i + n])
+        i += n
+    return out
 
 
 class Opaque(Generic[T]):
@@ -190,12 +212,13 @@ def _polled_batches(engine: Any, config: Config, todo: Sequence[SourceConfig],
     states = load.source_states(engine, [s.name for s in todo])
     validators = {n: (st.etag, st.last_modified) for n, st in states.items()}
     progress.report("poll", 0, len(todo))
-    pending = chunks(todo, POLL_CHUNK)
+    pending = ramped_chunks(todo, POLL_CHUNK)
     pending.reverse()
     running: deque[Any] = deque()
     seen: set[str] = set()
     waiting: list[Candidate] = []
-    size = max(1, config.settings.batch_size)
+    sizes = ramp(config.settings.batch_size)
+    size = next(sizes)
     while pending or running:
         while pending and len(running) < POLLS_IN_FLIGHT:
             running.append(poll_task.submit(Opaque(pending.pop()), Opaque(validators),
@@ -207,6 +230,7 @@ def _polled_batches(engine: Any, config: Config, todo: Sequence[SourceConfig],
         while len(waiting) >= size:
             yield waiting[:size]
             waiting = waiting[size:]
+            size = next(sizes)
     counts["sources_polled"] = len(polled)
     if waiting:
         yield waiting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 from pathlib import Path
 
@@ -189,3 +190,16 @@ def test_documents_flow_while_later_sources_are_still_polled(
     last_poll = events.index(polls[-1])
     assert any(stage == "documents" for stage, _d, _t in events[:last_poll])
     assert out["documents_new"] == _count(sqlite_url, Document) > 0
+
+
+def test_chunks_ramp_up_to_full_size() -> None:
+    from flows.ingest import ramp, ramped_chunks
+
+    assert list(itertools.islice(ramp(100), 5)) == [25, 50, 100, 100, 100]
+    assert list(itertools.islice(ramp(8), 4)) == [2, 4, 8, 8]
+    assert list(itertools.islice(ramp(1), 3)) == [1, 1, 1]
+    items = list(range(40))
+    parts = ramped_chunks(items, 8)
+    assert [len(p) for p in parts] == [2, 4, 8, 8, 8, 8, 2]
+    assert [x for p in parts for x in p] == items
+    assert ramped_chunks([], 8) == []
