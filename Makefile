@@ -47,6 +47,7 @@ eval: $(STAMP)
 	$(BIN)/gapwatch eval data/gold/test data/gold/test
 	$(BIN)/gapwatch eval data/gold/test2 data/gold/test2
 	$(BIN)/gapwatch eval data/gold/test3 data/gold/test3
+	$(BIN)/gapwatch eval data/gold/test4 data/gold/test4
 
 clean:
 	rm -rf $(VENV) data/gapwatch.db* data/prefect
