@@ -218,6 +218,9 @@ class DocumentRevision(SQLModel, table=True):
 # What /signals reads, in index order: the covering indexes let PostgreSQL answer it with an
 # index-only scan over the window, without touching `claim` or `document`.
 _SIGNAL_COLUMNS = ("dimension", "stance", "opens_at", "ingested_at", "superseded_at")
+# A row that can open its cluster: a live claim in a document that is not a copy.
+OPEN_ROW_SQLITE = "is_copy = 0 AND superseded_at IS NULL"
+OPEN_ROW_POSTGRESQL = "NOT is_copy AND superseded_at IS NULL"
 
 
 class ClaimDimension(SQLModel, table=True):
@@ -239,6 +242,10 @@ class ClaimDimension(SQLModel, table=True):
         # The last claim of each ingest day in a dimension, one index descent per day:
         # an as_of claims page starts below the largest id ingested by then.
         Index("ix_claim_dimension_dim_day", "dimension", "ingested_day", "claim_id"),
+        # Does this cluster have a row that can open it in this dimension? One descent,
+        # however many of the cluster's claims carry other dimensions.
+        Index("ix_claim_dimension_cluster_open", "cluster_id", "dimension",
+              sqlite_where=text(OPEN_ROW_SQLITE), postgresql_where=text(OPEN_ROW_POSTGRESQL)),
     )
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     dimension: str = Field(primary_key=True)
@@ -249,6 +256,7 @@ class ClaimDimension(SQLModel, table=True):
     superseded_at: datetime | None = _ts()
     opens_at: datetime | None = _ts()
     is_copy: bool = False
+    cluster_id: int | None = None  # the claim's cluster (claims never change cluster)
 
 
 class ClaimModel(SQLModel, table=True):

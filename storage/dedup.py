@@ -40,6 +40,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from models.tables import (
+    OPEN_ROW_POSTGRESQL,
+    OPEN_ROW_SQLITE,
     Claim,
     ClaimCluster,
     ClaimDimension,
@@ -685,17 +687,27 @@ def refresh_new_openers(s: Session, document_ids: Sequence[int],
     # never scan every row of the dimension.
     originals = (f"FROM claim c CROSS JOIN claim_dimension cd WHERE cd.claim_id = c.id "
                  f"AND cd.dimension = {dim} AND {others} AND cd.is_copy = {false}")
+    # Whether a row that can open (cluster, dimension) exists outside these documents:
+    # one descent of the partial index on the rows' copy of the claim's cluster. These
+    # documents' rows are exactly `rows` (copies' rows cannot open anyway).
+    open_row = OPEN_ROW_POSTGRESQL if dialect == "postgresql" else OPEN_ROW_SQLITE
+    new_rows = ("<> ALL(CAST(:new AS integer[]))" if dialect == "postgresql"
+                else "NOT IN (SELECT value FROM json_each(:new))")
     sql = (f"SELECT {cl}, {dim}, "
            f"(SELECT c.ingested_at FROM claim c WHERE {others} "
            f"ORDER BY c.ingested_at DESC LIMIT 1), "
            # A LIMIT 1 scalar, not EXISTS: with stale statistics (right after a bulk load)
            # PostgreSQL planned the EXISTS as one hashed pass over every live claim, per
            # document; a LIMIT subquery is never hashed and stops at the first row.
-           f"(SELECT 1 {originals} AND c.superseded_at IS NULL LIMIT 1) IS NOT NULL, "
+           f"(SELECT 1 FROM claim_dimension cd WHERE cd.cluster_id = {cl} "
+           f"AND cd.dimension = {dim} AND {open_row} AND cd.claim_id {new_rows} "
+           f"LIMIT 1) IS NOT NULL, "
            f"(SELECT MAX(cd.superseded_at) {originals} AND c.superseded_at IS NOT NULL) "
            f"FROM {src}")
     params["docs"] = (list(document_ids) if dialect == "postgresql"
                       else json.dumps(list(document_ids)))
+    new_ids = sorted({r.claim_id for r in rows})
+    params["new"] = new_ids if dialect == "postgresql" else json.dumps(new_ids)
     state: dict[tuple[int, str], tuple[bool, datetime | None]] = {}
     slow: set[int] = set()
     for cluster, dimension, last, blocked, barrier in conn.execute(text(sql), params):

@@ -448,8 +448,11 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
               "s_stance": c.stance, "s_hedged": c.hedged, "s_speaker": c.speaker,
               "s_origin": key.origin if key else None}
              for cid, c in kept for key in (_claim_key(fp, c),)])
+        cluster_of = dict(s.execute(select(Claim.id, Claim.cluster_id)
+                                    .where(Claim.id.in_(kept_ids))).all())
         _insert_links(s, kept_ids, [c for _cid, c in kept],
-                      [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy)
+                      [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy,
+                                     cluster_of[cid])
                        for cid, c in kept])
     _ensure_entities(s, [ex])
     assigner = dedup.ClusterAssigner(s, doc_id, now)
@@ -603,8 +606,8 @@ def _insert_claims(s: Session, batches: Sequence[_ClaimRows],
                 t.c.document_id.in_(chunk), t.c.superseded_at.is_(None)))})
     claim_ids = [ids[(b.doc_id, c.start, c.end)] for b, c, _k in flat]
     _insert_links(s, claim_ids, [c for _b, c, _k in flat],
-                  [_signal_facts(c.stance, b.doc.published_at, b.now, b.is_copy)
-                   for b, c, _k in flat])
+                  [_signal_facts(c.stance, b.doc.published_at, b.now, b.is_copy, cluster)
+                   for (b, c, _k), cluster in zip(flat, cluster_ids, strict=True)])
     out: list[list[int]] = []
     pos = 0
     for b in batches:
@@ -625,12 +628,13 @@ def _utc_day(ts: datetime | None) -> date | None:
 
 
 def _signal_facts(stance: str, published_at: datetime | None, ingested_at: datetime,
-                  is_copy: bool) -> dict[str, Any]:
+                  is_copy: bool, cluster_id: int | None) -> dict[str, Any]:
     """The claim's facts copied onto each of its claim_dimension rows (a live claim;
     opens_at is derived afterwards by dedup.refresh_openers)."""
     return {"stance": stance, "published_day": _utc_day(published_at),
             "ingested_day": _utc_day(ingested_at), "ingested_at": ingested_at,
-            "superseded_at": None, "opens_at": None, "is_copy": is_copy}
+            "superseded_at": None, "opens_at": None, "is_copy": is_copy,
+            "cluster_id": cluster_id}
 
 
 def _insert_links(s: Session, claim_ids: Sequence[int], claims: Sequence[Any],

@@ -276,6 +276,7 @@ def assert_signal_facts_consistent(engine: Engine) -> int:
             c.stance, pub.astimezone(UTC).date() if pub else None, ing.astimezone(UTC).date())
         assert (_aware(cd.ingested_at), _aware(cd.superseded_at)) == (ing, sup)
         assert cd.is_copy == (copy_of is not None)
+        assert cd.cluster_id == c.cluster_id
         key = (c.cluster_id if c.cluster_id is not None else -c.id, cd.dimension)
         facts.append((key, c.id, ing, sup, copy_of is not None, _aware(cd.opens_at)))
     moments: set[datetime | None] = {None}
