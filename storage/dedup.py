@@ -680,9 +680,11 @@ def refresh_new_openers(s: Session, document_ids: Sequence[int],
         src = "json_each(:pairs) AS k"
         params = {"pairs": json.dumps(pairs)}
         cl, dim, false = "json_extract(k.value, '$[0]')", "json_extract(k.value, '$[1]')", "0"
-    batch = ("<> ALL(CAST(:docs AS integer[]))" if dialect == "postgresql"
-             else "NOT IN (SELECT value FROM json_each(:docs))")
-    others = f"c.cluster_id = {cl} AND c.document_id {batch}"
+    def not_in(name: str) -> str:  # a column is not in the bound integer list `name`
+        return (f"<> ALL(CAST(:{name} AS integer[]))" if dialect == "postgresql"
+                else f"NOT IN (SELECT value FROM json_each(:{name}))")
+
+    others = f"c.cluster_id = {cl} AND c.document_id {not_in('docs')}"
     # CROSS JOIN: SQLite must walk the cluster's claims (indexed) and look their rows up,
     # never scan every row of the dimension.
     originals = (f"FROM claim c CROSS JOIN claim_dimension cd WHERE cd.claim_id = c.id "
@@ -691,8 +693,6 @@ def refresh_new_openers(s: Session, document_ids: Sequence[int],
     # one descent of the partial index on the rows' copy of the claim's cluster. These
     # documents' rows are exactly `rows` (copies' rows cannot open anyway).
     open_row = OPEN_ROW_POSTGRESQL if dialect == "postgresql" else OPEN_ROW_SQLITE
-    new_rows = ("<> ALL(CAST(:new AS integer[]))" if dialect == "postgresql"
-                else "NOT IN (SELECT value FROM json_each(:new))")
     sql = (f"SELECT {cl}, {dim}, "
            f"(SELECT c.ingested_at FROM claim c WHERE {others} "
            f"ORDER BY c.ingested_at DESC LIMIT 1), "
@@ -700,7 +700,7 @@ def refresh_new_openers(s: Session, document_ids: Sequence[int],
            # PostgreSQL planned the EXISTS as one hashed pass over every live claim, per
            # document; a LIMIT subquery is never hashed and stops at the first row.
            f"(SELECT 1 FROM claim_dimension cd WHERE cd.cluster_id = {cl} "
-           f"AND cd.dimension = {dim} AND {open_row} AND cd.claim_id {new_rows} "
+           f"AND cd.dimension = {dim} AND {open_row} AND cd.claim_id {not_in('new')} "
            f"LIMIT 1) IS NOT NULL, "
            f"(SELECT MAX(cd.superseded_at) {originals} AND c.superseded_at IS NOT NULL) "
            f"FROM {src}")

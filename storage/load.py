@@ -403,13 +403,15 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
         dedup.index_signatures(s, [(doc_id, sig)])
     for table in (FigureRow, ForecastRow, Mention):
         s.execute(delete(table).where(table.document_id == doc_id))
-    old = s.execute(select(Claim.id, Claim.text_key, Claim.text, Claim.ingested_at)
+    old = s.execute(select(Claim.id, Claim.text_key, Claim.text, Claim.ingested_at,
+                           Claim.cluster_id)
                     .where(Claim.document_id == doc_id, Claim.superseded_at.is_(None))
                     .order_by(Claim.id)).all()
-    ingested_of = {cid: _aware(ing) or now for cid, _k, _t, ing in old}
+    ingested_of = {cid: _aware(ing) or now for cid, _k, _t, ing, _cl in old}
+    cluster_of = {cid: cluster for cid, _k, _t, _i, cluster in old}
     pool: dict[str, list[int]] = {}
     plain: dict[str, list[int]] = {}
-    for cid, key, text, _ing in old:
+    for cid, key, text, _ing, _cl in old:
         pool.setdefault(key or "", []).append(cid)
         plain.setdefault(dedup.plain_key(text), []).append(cid)
     claims = list({(c.start, c.end): c for c in ex.claims}.values())
@@ -426,7 +428,7 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
             kept.append((ids[0], c))
         else:
             added.append(c)
-    gone = [cid for cid, _k, _t, _i in old if cid not in taken]
+    gone = [cid for cid, _k, _t, _i, _cl in old if cid not in taken]
     if gone:
         s.execute(update(Claim).where(Claim.id.in_(gone)).values(superseded_at=now))
         s.execute(update(ClaimDimension).where(ClaimDimension.claim_id.in_(gone))
@@ -448,8 +450,6 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
               "s_stance": c.stance, "s_hedged": c.hedged, "s_speaker": c.speaker,
               "s_origin": key.origin if key else None}
              for cid, c in kept for key in (_claim_key(fp, c),)])
-        cluster_of = dict(s.execute(select(Claim.id, Claim.cluster_id)
-                                    .where(Claim.id.in_(kept_ids))).all())
         _insert_links(s, kept_ids, [c for _cid, c in kept],
                       [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy,
                                      cluster_of[cid])
