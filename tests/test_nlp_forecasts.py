@@ -132,3 +132,31 @@ def test_general_strict_outside_forecasting_documents() -> None:
     text = ("Release notes. The new checkpoint reaches 71% and says so at 0.71 accuracy.\n"
             "We put the context window at 1M tokens and give 30% off for batch jobs.")
     assert forecasts(text) == []
+
+
+def _rules_alone(text: str) -> list[Forecast]:
+    """The same extractor with the learned pass switched off."""
+    finder = extractor().nlp.get_pipe("gw_forecasts")
+    model, finder.model = finder.model, None
+    try:
+        return forecasts(text)
+    finally:
+        finder.model = model
+
+
+def test_learned_pass_reads_a_market_table() -> None:
+    text = ("Market watch.\n"
+            "| Venue | Question | Last | Prior |\n|---|---|---|---|\n"
+            "| Kalshi | Open model #1 on Arena by June 2027 | 27¢ | 22¢ |\n"
+            "| Manifold | Open model beats GPT-5.6 on GPQA | 41% | 38% |\n"
+            "Volumes were thin all week.")
+    assert _rules_alone(text) == []  # no rule reads a price column
+    got = [(f.issuer, f.probability) for f in forecasts(text)]
+    assert got == [("Kalshi", 0.27), ("Kalshi", 0.22), ("Manifold", 0.41), ("Manifold", 0.38)]
+
+
+def test_learned_pass_earlier_value_follows_the_newer_one() -> None:
+    text = ("Our odds, November.\n"
+            "We now have open-weight parity by 2028 at 58%, up from 51% in October.\n"
+            "Open models served 22% of enterprise tokens, up from 15% a year ago.")
+    assert sorted(f.probability for f in forecasts(text)) == [0.51, 0.58]

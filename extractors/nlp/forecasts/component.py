@@ -8,14 +8,25 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..learned.linear import load_model
 from ..sentences import HEADING, SENTENCE
 from .general import (
     CANDIDATE_RE,
     DOC_SIGNAL_RE,
     WOULD_RE,
+    ProbHit,
     find_probabilities,
     name_like,
     speaker,
+)
+from .learned import (
+    Candidate,
+    candidates,
+    features,
+    follows_from,
+    forecast_probability,
+    hit_of,
+    vetoed,
 )
 from .patterns import (
     AND_ALSO_RE,
@@ -138,6 +149,8 @@ class ForecastFinder:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.patterns = forecast_patterns()
+        # the learned pass (learned.py); None = rules alone (how training sees them)
+        self.model = load_model("forecast")
 
     def _extra(self, doc: Doc, stext: str, a: int, b: int, drafts: list[ForecastDraft],
                kinds: tuple[str, ...] = ()) -> None:
@@ -271,28 +284,58 @@ class ForecastFinder:
             hits = find_probabilities(stext, forecasty, spans)
             if not hits:
                 continue
-            named = NAMED_FORECASTER_RE.search(stext)  # once per sentence, not per number
-            market = MARKET_RE.search(stext)
             for hit in hits:
-                if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end
-                       for d in drafts):
-                    continue
-                if hit.kind not in ("even", "frac") and any(
-                        abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
-                       for d in drafts):
-                    continue  # the same number restated ("Community Prediction: 38%")
-                prefix = stext[:hit.start]
-                issuer: str | None
-                if named:
-                    issuer = named.group("name")
-                elif market:
-                    issuer = market.group("name")
-                else:
-                    issuer = name_like(_subject(prefix))
-                if issuer in (None, "we"):
-                    issuer = speaker(text, a) or issuer
-                drafts.append(ForecastDraft(issuer, round(hit.value, 4), hit.conditional,
-                                            None, a, b, a + hit.start, a + hit.end))
+                self._add_hit(text, a, b, hit, drafts)
+
+    @staticmethod
+    def _add_hit(text: str, a: int, b: int, hit: ProbHit, drafts: list[ForecastDraft]
+                 ) -> None:
+        """A draft for ``hit`` unless its number is taken or restated; the issuer is a
+        named forecaster, else a market, else the subject, else the line's speaker."""
+        if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end for d in drafts):
+            return
+        if hit.kind not in ("even", "frac") and any(
+                abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
+                for d in drafts):
+            return  # the same number restated ("Community Prediction: 38%")
+        stext = text[a:b]
+        named = NAMED_FORECASTER_RE.search(stext)
+        market = MARKET_RE.search(stext)
+        issuer: str | None
+        if named:
+            issuer = named.group("name")
+        elif market:
+            issuer = market.group("name")
+        else:
+            issuer = name_like(_subject(stext[:hit.start]))
+        if issuer in (None, "we"):
+            issuer = speaker(text, a) or issuer
+        drafts.append(ForecastDraft(issuer, round(hit.value, 4), hit.conditional, None, a, b,
+                                    a + hit.start, a + hit.end))
+
+    def _learned(self, doc: Doc, text: str, forecasty: bool,
+                 drafts: list[ForecastDraft]) -> None:
+        """Fourth pass: numbers the rules left, kept when the classifier says forecast."""
+        if self.model is None:
+            return
+        mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
+            (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
+        forecasty = forecasty or bool(DOC_SIGNAL_RE.search(text))
+        prev: Candidate | None = None
+        prev_yes = False
+        for c in candidates(text, doc._.gw_sentences or []):
+            taken = any(d.prob_start < c.end and c.start < d.prob_end for d in drafts)
+            if follows_from(text, prev, c):
+                yes = prev_yes  # "22% of traffic, up from 15%": as its newer value goes
+            elif taken:
+                yes = True
+            else:
+                feats = features(text, c, mentions, forecasty)
+                yes = not vetoed(feats) and forecast_probability(
+                    self.model, feats) >= self.model.threshold
+            if yes and not taken:
+                self._add_hit(text, c.sent_start, c.sent_end, hit_of(c, text), drafts)
+            prev, prev_yes = c, yes
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
@@ -353,6 +396,7 @@ class ForecastFinder:
                 if sent.kind == SENTENCE:
                     self._also(text[sent.start:sent.end], sent.start, sent.end, drafts)
         self._general(doc, text, forecasty, drafts)
+        self._learned(doc, text, forecasty, drafts)
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:

@@ -97,7 +97,8 @@ class ProbHit:
     conditional: bool
 
 
-def _value(m: re.Match[str]) -> tuple[float | None, str]:
+def probability_value(m: re.Match[str]) -> tuple[float | None, str]:
+    """A PROB_EXPR match -> (value in 0..1 or None, its kind)."""
     if m.group("pct"):
         return float(m.group("pct")) / 100.0, "pct"
     if m.group("wpct"):
@@ -125,7 +126,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
     if sp:
         body_start = sp.end()
     for m in PROB_EXPR.finditer(stext):
-        value, kind = _value(m)
+        value, kind = probability_value(m)
         if value is None or not 0.0 <= value <= 1.0:
             continue
         ps, pe = m.span()
@@ -201,6 +202,31 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             continue
         cond = bool(WOULD_RE.search(before) and _COND_CTX.search(stext))
         out.append(ProbHit(value, ps, pe, kind, cond))
+    return out
+
+
+def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:
+    """Why the number at ``stext[ps:pe]`` may measure something instead of being a
+    probability: the same cues find_probabilities applies, as names, so the learned pass
+    can weigh them (``veto_*`` are categorical: the rules never read those as forecasts)."""
+    before, after = stext[:ps], stext[pe:]
+    clause_start = max((before.rfind(c) for c in ".;:!?,—–"), default=-1) + 1
+    out: set[str] = set()
+    if _GROWTH_BEFORE.search(before):
+        out.add("veto_growth")  # "grew 40%", "cut prices by 50%"
+    if _MEASURE_AFTER.match(after):
+        out.add("measure_after")
+    if _MEASURE_BEFORE.search(before[clause_start:]):
+        out.add("measure_before")
+    if kind == "frac" and not re.match(
+            r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|for|to|given|"
+            r"IMO|in\s+my|by)\b", after, re.I):
+        out.add("veto_share")  # "3 in 10 developers"
+    if kind == "even" and re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+"
+                                    r"(?:a\s+)?$", before, re.I):
+        out.add("veto_comparison")  # "close to a coin flip": a comparison
+    if kind in ("dec",) and not NEAR_FRAME.search(before[-60:]):
+        out.add("dec_no_frame")
     return out
 
 

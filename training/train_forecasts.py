@@ -1,0 +1,108 @@
+"""Train the learned forecast pass and cross-validate it against the rules alone.
+
+    .venv/bin/python training/train_forecasts.py training/forecast_examples.jsonl --cv
+    .venv/bin/python training/train_forecasts.py training/forecast_examples.jsonl --write
+
+Folds are grouped by document. "rules" = what the formulaic and general rules take;
+"rules + learned" adds every number the classifier scores at or above the threshold.
+Recall is over the gold forecasts that are numbers in a sentence or table row (a
+forecast written without one, "I go to 70", is outside both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from train_linear import fit, folds, matrix, vocab
+
+from extractors.nlp.forecasts.learned import vetoed
+from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
+
+LABELS = ("no", "yes")
+
+
+def _prf(ex: list[dict[str, Any]], taken: list[bool]) -> tuple[float, float, float, int]:
+    tp = sum(t and e["label"] for e, t in zip(ex, taken, strict=True))
+    out = sum(taken)
+    gold = sum(e["label"] for e in ex)
+    p = tp / out if out else 0.0
+    r = tp / gold if gold else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0, out - tp
+
+
+def decide(ex: list[dict[str, Any]], prob: np.ndarray, thr: float) -> list[bool]:
+    """The run-time decision: the rules' numbers, then the classifier's unless a veto
+    cue fires; an earlier value ("up from 15%") follows the number before it."""
+    out: list[bool] = []
+    for i, e in enumerate(ex):
+        if e.get("follows") and i:
+            out.append(out[-1])
+        elif e["rule"]:
+            out.append(True)
+        else:
+            out.append(not vetoed(e["feats"]) and bool(prob[i] >= thr))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("examples")
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--l2", type=float, default=0.01)
+    ap.add_argument("--min-df", type=int, default=2)
+    ap.add_argument("--thr", type=float, default=0.6)
+    a = ap.parse_args()
+    ex = [json.loads(x) for x in Path(a.examples).read_text().splitlines() if x]
+    feats = [e["feats"] for e in ex]
+    y = np.array([[not e["label"], e["label"]] for e in ex], dtype=float)
+    docs = [e["doc"] for e in ex]
+    print(f"{len(ex)} numbers, {int(y[:, 1].sum())} forecasts, "
+          f"{len(set(docs))} documents")
+    if a.cv:
+        prob = np.zeros(len(ex))
+        for seed in (0, 1, 2):
+            for held in folds(docs, 5, seed):
+                tr = [i for i, d in enumerate(docs) if d not in held]
+                te = [i for i, d in enumerate(docs) if d in held]
+                voc = vocab([feats[i] for i in tr], a.min_df)
+                w, b = fit(matrix([feats[i] for i in tr], voc), y[tr], False, a.l2)
+                s = matrix([feats[i] for i in te], voc) @ w + b
+                s = s - s.max(axis=1, keepdims=True)
+                p = np.exp(s)
+                p /= p.sum(axis=1, keepdims=True)
+                prob[te] += p[:, 1] / 3
+        rules = [e["rule"] for e in ex]
+        pr, rc, f1, fp = _prf(ex, rules)
+        print(f"rules alone:          P {pr:.3f} R {rc:.3f} F1 {f1:.3f} (false {fp})")
+        for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            taken = decide(ex, prob, thr)
+            pr, rc, f1, fp = _prf(ex, taken)
+            print(f"rules + learned >= {thr}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f} (false {fp})")
+        split = {d.split("/")[0] for d in docs}
+        for sp in sorted(split):
+            idx = [i for i, d in enumerate(docs) if d.startswith(sp + "/")]
+            sub = [ex[i] for i in idx]
+            r0 = _prf(sub, [rules[i] for i in idx])
+            dec = decide(ex, prob, a.thr)
+            r1 = _prf(sub, [dec[i] for i in idx])
+            print(f"  {sp:6} rules P {r0[0]:.2f} R {r0[1]:.2f} | + learned P {r1[0]:.2f} "
+                  f"R {r1[1]:.2f}")
+    if a.write:
+        voc = vocab(feats, a.min_df)
+        w, b = fit(matrix(feats, voc), y, False, a.l2)
+        keep = {f: tuple(float(x) for x in w[i]) for i, f in enumerate(voc)
+                if np.abs(w[i]).max() >= 1e-3}
+        m = LinearModel("multiclass", LABELS, tuple(float(x) for x in b), keep, a.thr)
+        path = MODELS_DIR / "forecast.json"
+        path.write_text(json.dumps(m.to_json(), separators=(",", ":")) + "\n",
+                        encoding="utf-8")
+        print(f"wrote {path} ({len(keep)} features)")
+
+
+if __name__ == "__main__":
+    main()
