@@ -115,3 +115,44 @@ def test_dimensions_and_entities() -> None:
     assert {"compute", "policy"} <= set(c.dimensions)
     c = claim("Open models are far closer to the frontier than many expected.")
     assert c.dimensions == ("overall",)
+
+
+_OFF_TOPIC = """Council passes budget after late-night session
+
+The council approved a $1.9 billion operating budget on Tuesday after eleven hours of debate.
+Property taxes stay flat at $9.80 per $1,000 of assessed value, while water rates rise 6% in July.
+The fire department gets 28 new positions, the largest increase in a decade.
+Transit ridership recovered to 91% of its 2019 level, the finance director said.
+Parks will spend $2.2 million repairing the riverside promenade.
+One member proposed an AI chatbot for permit questions, but the item was deferred to spring.
+The budget takes effect on July 1."""
+
+_ON_TOPIC = """Open models, week 47
+
+Kimi K3 now trails GPT-5.6 by only two points on SWE-bench Verified.
+Analysts say the gap on agentic tasks is still wide, with closed models far ahead on tool chains.
+Open-weight models are cheaper to serve by a factor of five, which matters more to buyers.
+DeepSeek says its next release will close the remaining distance on reasoning.
+Not everyone is convinced that leaderboard parity means parity in production.
+Enterprise buyers still pay a premium for closed APIs because of support contracts."""
+
+
+def _rules_alone(text: str) -> list[Claim]:
+    finder = extractor().nlp.get_pipe("gw_claims")
+    model, finder.model = finder.model, None
+    try:
+        return claims(text)
+    finally:
+        finder.model = model
+
+
+def test_claim_filter_drops_an_off_topic_passage_and_keeps_the_debate() -> None:
+    assert len(_rules_alone(_OFF_TOPIC)) >= 5  # numbers and keywords pass the rules
+    assert len(claims(_OFF_TOPIC)) <= 1
+    kept = claims(_ON_TOPIC)
+    assert len(kept) == len(_rules_alone(_ON_TOPIC)) == 6
+
+
+def test_claim_filter_abstains_on_a_snippet() -> None:
+    text = "Transit ridership recovered to 91% of its 2019 level, the finance director said."
+    assert len(claims(text)) == len(_rules_alone(text)) == 1

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from train_linear import fit, folds, matrix, vocab
+from binary import cv_probabilities, write_model
 
 from extractors.nlp.forecasts.learned import vetoed
-from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
 
 LABELS = ("no", "yes")
 
@@ -64,18 +63,7 @@ def main() -> None:
     print(f"{len(ex)} numbers, {int(y[:, 1].sum())} forecasts, "
           f"{len(set(docs))} documents")
     if a.cv:
-        prob = np.zeros(len(ex))
-        for seed in (0, 1, 2):
-            for held in folds(docs, 5, seed):
-                tr = [i for i, d in enumerate(docs) if d not in held]
-                te = [i for i, d in enumerate(docs) if d in held]
-                voc = vocab([feats[i] for i in tr], a.min_df)
-                w, b = fit(matrix([feats[i] for i in tr], voc), y[tr], False, a.l2)
-                s = matrix([feats[i] for i in te], voc) @ w + b
-                s = s - s.max(axis=1, keepdims=True)
-                p = np.exp(s)
-                p /= p.sum(axis=1, keepdims=True)
-                prob[te] += p[:, 1] / 3
+        prob = cv_probabilities(feats, y, docs, a.l2, a.min_df)
         rules = [e["rule"] for e in ex]
         pr, rc, f1, fp = _prf(ex, rules)
         print(f"rules alone:          P {pr:.3f} R {rc:.3f} F1 {f1:.3f} (false {fp})")
@@ -93,16 +81,7 @@ def main() -> None:
             print(f"  {sp:6} rules P {r0[0]:.2f} R {r0[1]:.2f} | + learned P {r1[0]:.2f} "
                   f"R {r1[1]:.2f}")
     if a.write:
-        voc = vocab(feats, a.min_df)
-        w, b = fit(matrix(feats, voc), y, False, a.l2)
-        keep = {f: tuple(float(x) for x in w[i]) for i, f in enumerate(voc)
-                if np.abs(w[i]).max() >= 1e-3}
-        m = LinearModel("multiclass", LABELS, tuple(float(x) for x in b), keep, a.thr)
-        path = MODELS_DIR / "forecast.json"
-        path.write_text(json.dumps(m.to_json(), separators=(",", ":")) + "\n",
-                        encoding="utf-8")
-        print(f"wrote {path} ({len(keep)} features)")
-
+        write_model("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr)
 
 if __name__ == "__main__":
     main()

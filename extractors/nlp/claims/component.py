@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..learned.linear import load_model
 from ..qualifiers.stance.patterns import stance_patterns
 from ..registry import load_registry
 from ..sentences import SENTENCE, Sentence
+from .learned import CONTEXT, SentenceInfo, claim_features, topic_flags
 from .patterns import claim_patterns
 
 _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*")
@@ -61,6 +63,8 @@ class ClaimFinder:
         sp = stance_patterns()
         self.evaluative = re.compile("|".join(
             rx.pattern for rx in (sp.convergence, sp.divergence)), re.I)
+        # the learned filter (learned.py); None = the rules alone (how training sees them)
+        self.model = load_model("claim")
 
     def is_claim(self, sent: Sentence, stext: str, has_signal: bool) -> bool:
         """Declarative, long enough, not meta/navigation, and about the topic."""
@@ -120,8 +124,17 @@ class ClaimFinder:
         benches = doc._.gw_benchmarks or []
         figures = doc._.gw_figures or []
         drafts: list[ClaimDraft] = []
+        sents = doc._.gw_sentences or []
+        topical = topic_flags(text, [(s.start, s.end) for s in sents], self.p.topic_words,
+                              [m.start for m in models] + [m.start for m in benches]) \
+            if self.p.topic_words is not None else [True] * len(sents)
+        body = [t for s, t in zip(sents, topical, strict=True) if s.kind == SENTENCE]
+        doc_topical = sum(body) / len(body) if body else 0.0
+        # the filter reads a sentence's surroundings: a snippet of a few sentences has none
+        filtering = self.model is not None and len(body) > 2 * CONTEXT
+        non = self.model.labels.index("non_claim") if self.model is not None else 0
         mi = bi = fi = 0
-        for sent in doc._.gw_sentences or []:
+        for idx, sent in enumerate(sents):
             a, b = sent.start, sent.end
             while mi < len(models) and models[mi].end <= a:
                 mi += 1
@@ -135,9 +148,22 @@ class ClaimFinder:
             stext = text[a:b]
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig)):
                 continue
-            drafts.append(ClaimDraft(
+            draft = ClaimDraft(
                 a, b, stext, self.dimensions(stext, s_benches, ""),
-                list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig))
+                list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig)
+            info = SentenceInfo(a, b, [(m.start - a, m.end - a, "<model>") for m in
+                                       models[mi:mi + 50] if a <= m.start < b] +
+                                [(m.start - a, m.end - a, "<bench>") for m in
+                                 benches[bi:bi + 50] if a <= m.start < b], has_fig, topical[idx])
+            near = sum(topical[max(0, idx - CONTEXT):idx]) + sum(topical[idx + 1:idx + 1 + CONTEXT])
+            feats = claim_features(stext, info, near, doc_topical, {
+                "claim_cue": bool(self.p.claim_cues.search(stext)),
+                "dims": draft.dimensions != [""], "eval": bool(self.evaluative.search(stext)),
+                "model": bool(s_models), "bench": bool(s_benches)})
+            draft.notes["filter_features"] = feats
+            if filtering and self.model.probabilities(feats)[non] >= self.model.threshold:
+                continue
+            drafts.append(draft)
         fallback = _dominant(drafts)
         for d in drafts:
             if d.dimensions == [""]:

@@ -20,6 +20,7 @@ class ClaimPatterns:
     dimensions: tuple[tuple[str, re.Pattern[str]], ...]
     weak_dimensions: tuple[tuple[str, re.Pattern[str]], ...] = ()
     max_labels: int = 3
+    topic_words: re.Pattern[str] | None = None
 
 
 @cache
@@ -34,4 +35,5 @@ def claim_patterns() -> ClaimPatterns:
     wdims = tuple((name, compile_cues(tuple(weak[name]))) for name in DIMENSIONS
                   if weak.get(name))
     return ClaimPatterns(compile_cues(tuple(c["claim_cues"])), non, int(c.get("min_words", 6)),
-                         dims, wdims, int(d.get("max_labels", 3)))
+                         dims, wdims, int(d.get("max_labels", 3)),
+                         compile_cues(tuple(c.get("topic_words", ()))))
