@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("examples")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=0.03)
+    ap.add_argument("--l2", type=float, default=0.01)
     ap.add_argument("--dl2", type=float, default=0.01)
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--thr", type=float, default=0.4)

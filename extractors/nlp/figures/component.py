@@ -60,6 +60,10 @@ GAP_WORD_RE = re.compile(r"\b(?:behind|ahead|lag\w*|trail\w*|gap|under|below|sho
 SOCIAL_RE = re.compile(r"u/\w|\bposted\s+(?:by|in|on)\b|\bcomments?\b|\bpoints\s+by\s+\w|"
                        r"\bupvotes?\b", re.I)
 NAME_SIZE_RE = re.compile(r"-(\d+(?:\.\d+)?)[Bb]$")
+# "Will an open model score 75% or higher on X by June?": a question's number is the
+# threshold it asks about, not a measurement
+QUESTION_RE = re.compile(r"(?:^|[\"“:—–]\s*|,\s*)(?:will|would|can|could|does|do|is|are)\b"
+                         r"[^?]*\?[\"”]?\s*$", re.I)
 RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
 # "gaps of 12 and 14 points", "30 or 40%": the first number shares the second's unit
 SHARED_UNIT_RE = re.compile(
@@ -215,6 +219,8 @@ class FigureFinder:
         text = doc._.gw_text
         stext = text[sent.start:sent.end]
         out: list[Figure] = []
+        if QUESTION_RE.search(stext):
+            return out
         local_block = [(sent.start + m.start(), sent.start + m.end())
                        for rx in (CITATION_RE, ENUM_RE) for m in rx.finditer(stext)]
         cost_sentence = bool(self.cues.cost.search(stext))
@@ -498,7 +504,8 @@ class FigureFinder:
                 return m.canonical
         return None
 
-    def _table(self, doc: Doc, rows: list[Sentence]) -> list[Figure]:
+    def _table(self, doc: Doc, rows: list[Sentence],
+               blocked: Sequence[tuple[int, int]] = ()) -> list[Figure]:
         """One figure per numeric cell, tied to its row's and column's model/benchmark.
 
         The label column is the one whose cells name the most models (or
@@ -532,8 +539,9 @@ class FigureFinder:
             label = text[la:lb]
             row_m = self._entity_in(models, la, lb)
             row_b = self._entity_in(benches, la, lb)
+            cell_m = [self._entity_in(models, a, b) for a, b in cells]
             for ci, (a, b) in enumerate(cells):
-                if ci == label_col:
+                if ci == label_col or _overlaps(a, b, blocked):
                     continue
                 m = TABLE_NUM_RE.match(text[a:b])
                 if not m:
@@ -542,6 +550,8 @@ class FigureFinder:
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
                 model = row_m or col_m
+                if model is None and ci > label_col:
+                    model = next((x for x in reversed(cell_m[label_col + 1:ci]) if x), None)
                 bench = col_b or row_b or table_bench
                 if model is None and col_b and label and re.search(r"[A-Za-z]", label):
                     model = re.sub(r"\s+", "-", label.strip().lower())
@@ -603,18 +613,18 @@ class FigureFinder:
         for sent in sents:
             if sent.kind == TABLE_ROW:
                 if table and sent.line > table[-1].line + 2:
-                    figures.extend(self._table(doc, table))
+                    figures.extend(self._table(doc, table, blocked))
                     table = []
                 table.append(sent)
                 continue
             if table:
                 if len(table) > 1:
-                    figures.extend(self._table(doc, table))
+                    figures.extend(self._table(doc, table, blocked))
                 table = []
             if sent.kind in (SENTENCE, HEADING):
                 figures.extend(self._prose(doc, sent, blocked, forecast_values))
         if len(table) > 1:
-            figures.extend(self._table(doc, table))
+            figures.extend(self._table(doc, table, blocked))
         figures.extend(self._sizes_in_names(doc, sents, figures))
         arena = next((x.canonical for x in doc._.gw_benchmarks or []
                       if "arena" in x.canonical.lower()), None)
