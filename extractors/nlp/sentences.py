@@ -68,6 +68,8 @@ def _is_heading(text: str) -> bool:
         return bool(core) and not core.endswith(tuple(".!?…:;")) and len(words) <= 14
     if stripped.endswith(END_PUNCT):
         return False
+    if len(words) >= 7 and words[0].isalpha() and words[0].islower():
+        return False  # "the agentic gap feels way bigger than that": a forum line
     if len(words) <= 14:
         return True
     caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())

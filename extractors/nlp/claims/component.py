@@ -80,8 +80,9 @@ class ClaimFinder:
         if s.count("|") >= 2:  # a table row that escaped the segmenter
             return False
         bare = _CITE_RE.sub("", s).rstrip()
-        if not bare.endswith(_END) and not (sent.bullet and len(_WORD_RE.findall(s)) >= 10):
-            return False  # titles and headings carry no final punctuation
+        if not bare.endswith(_END) and not (sent.bullet and len(_WORD_RE.findall(s)) >= 10) \
+                and not (s[:1].islower() and len(_WORD_RE.findall(s)) >= 7):
+            return False  # titles carry no final punctuation; forum lines often lack it too
         if has_signal or self.p.claim_cues.search(s):
             return True
         # short evaluative sentences ("The price is subsidised.") are claims too: any
