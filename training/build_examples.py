@@ -39,6 +39,8 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     if "test" in gold_dir.parts:
         raise SystemExit("refusing to build training examples from a test split")
     ex = get_extractor()
+    finder = ex.nlp.get_pipe("gw_claims")
+    finder.model = finder.dim_model = None  # what the rules alone say, as features
     out: list[dict[str, object]] = []
     for gp in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gp.read_text(encoding="utf-8"))

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from extractors.nlp.learned.dimensions import ADD_AT, DROP_BELOW, hybrid_dimensions
 from extractors.nlp.learned.features import dimension_features, stance_features
 from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
 from extractors.nlp.qualifiers.stance.component import Side
@@ -130,18 +131,6 @@ def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) ->
     return out or [labels[order[0]]]
 
 
-def hybrid_dims(p: np.ndarray, rule: list[str], add_thr: float, cap: int,
-                drop_thr: float = 0.15) -> list[str]:
-    """Rules first: keep each rule label unless the learned model (which sees the rule
-    labels as features) gives it under ``drop_thr``; add labels it gives >= ``add_thr``."""
-    prob = dict(zip(DIMENSIONS, p, strict=True))
-    out = [d for d in rule if prob.get(d, 0.0) >= drop_thr] or rule[:1]
-    for d in sorted(DIMENSIONS, key=lambda k: -prob[k]):
-        if prob[d] >= add_thr and d not in out and len(out) < cap:
-            out.append(d)
-    return out
-
-
 def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
     tp = sum(len(set(g) & set(p)) for g, p in zip(gold, pred, strict=True))
     no = sum(len(p) for p in pred)
@@ -166,8 +155,8 @@ def main() -> None:
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--thr", type=float, default=0.4)
     ap.add_argument("--cap", type=int, default=3)
-    ap.add_argument("--hthr", type=float, default=0.6)
-    ap.add_argument("--dthr", type=float, default=0.15)
+    ap.add_argument("--hthr", type=float, default=ADD_AT)
+    ap.add_argument("--dthr", type=float, default=DROP_BELOW)
     ap.add_argument("--balance", type=float, default=0.0,
                     help="class weighting exponent for the stance model (0 = none)")
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
@@ -213,7 +202,8 @@ def main() -> None:
                     res["dr"].append(list(dict.fromkeys(kws)) or ["overall"])
                     rd = ex[i].get("rule_dims") or ["overall"]
                     res["drr"].append(rd)
-                    res["dh"].append(hybrid_dims(pd[j], rd, a.hthr, a.cap, a.dthr))
+                    res["dh"].append(hybrid_dimensions(dict(zip(DIMENSIONS, pd[j], strict=True)),
+                                                       rd, a.hthr, a.dthr, a.cap))
                     res["srr"].append(ex[i].get("rule_stance") or "neutral")
         g = res["gold"]
         labels = {"srr": "shipped extractor (TRAINING-SET, not CV)", "rule": "rules (CV)",
@@ -236,8 +226,11 @@ def main() -> None:
         voc = vocab(sf, a.min_df)
         w, b = fit(matrix(sf, voc), ys, False, a.l2, balance=a.balance)
         _save("stance", "multiclass", STANCES, voc, w, b, 0.5)
-        # the dimension classifier lost to the keyword rules in cross-validation
-        # (see README), so only the stance model is shipped
+        # dimensions: the rules keep the first word, the model keeps or adds labels
+        # (learned/dimensions.py); alone it loses to the rules, so it is shipped only so
+        vocd = vocab(df_, a.min_df)
+        w, b = fit(matrix(df_, vocd), yd, True, a.dl2)
+        _save("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.hthr)
 
 
 def _save(name: str, kind: str, labels: tuple[str, ...], voc: list[str], w: np.ndarray,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..learned.dimensions import hybrid_dimensions
+from ..learned.features import dimension_features
 from ..learned.linear import load_model
 from ..qualifiers.stance.patterns import stance_patterns
 from ..registry import load_registry
@@ -63,8 +65,10 @@ class ClaimFinder:
         sp = stance_patterns()
         self.evaluative = re.compile("|".join(
             rx.pattern for rx in (sp.convergence, sp.divergence)), re.I)
-        # the learned filter (learned.py); None = the rules alone (how training sees them)
+        # the learned filter (learned.py) and the dimension model (learned/dimensions.py);
+        # None = the rules alone (how training sees them)
         self.model = load_model("claim")
+        self.dim_model = load_model("dimensions")
 
     def is_claim(self, sent: Sentence, stext: str, has_signal: bool) -> bool:
         """Declarative, long enough, not meta/navigation, and about the topic."""
@@ -169,5 +173,11 @@ class ClaimFinder:
         for d in drafts:
             if d.dimensions == [""]:
                 d.dimensions = [fallback]
+            if self.dim_model is not None:
+                feats = dimension_features(d.text, [self.bench_dim[b] for b in d.benchmarks
+                                                    if b in self.bench_dim], d.dimensions)
+                prob = dict(zip(self.dim_model.labels, self.dim_model.probabilities(feats),
+                                strict=True))
+                d.dimensions = hybrid_dimensions(prob, d.dimensions)
         doc._.gw_claims = drafts
         return doc
