@@ -115,10 +115,12 @@ def test_benchmarks_and_case_sensitive_alias() -> None:
     assert got == ["swe-bench-verified", "gpqa-diamond", "arc-agi-2", "hle"]
 
 
-def test_org_context_keeps_deepseek_an_org() -> None:
-    e = run("Models from DeepSeek and Alibaba lead. DeepSeek is strong on code.")
-    assert [m.start for m in e.models] == [e.models[0].start]
-    assert e.models[0].start > 30
+def test_a_company_named_like_its_models_is_the_company() -> None:
+    text = ("Models from DeepSeek and Alibaba lead. DeepSeek said on Monday that DeepSeek "
+            "models are strong on code, and MiniMax agreed.")
+    e = run(text)
+    assert [(text[m.start:m.end], m.canonical) for m in e.models] == [("DeepSeek", "deepseek")]
+    assert e.models[0].start == text.index("DeepSeek models")
 
 
 def test_variants_generation() -> None:

@@ -176,12 +176,10 @@ class EntityRecognizer:
         tok = doc[c.tok_start]
         return tok.is_alpha and tok.text.islower() and c.typ != ORG and c.new is None
 
-    def _is_org_context(self, doc: Doc, c: _Cand) -> bool:
-        prev = doc[c.tok_start - 1].lower_ if c.tok_start > 0 else ""
+    def _is_model_context(self, doc: Doc, c: _Cand) -> bool:
+        """'DeepSeek models', 'the MiniMax weights': the company's name used for its models."""
         nxt = doc[c.tok_end].lower_ if c.tok_end < len(doc) else ""
-        nxt2 = doc[c.tok_end:c.tok_end + 2].text.lower() if c.tok_end < len(doc) else ""
-        after = self.amb.get("org_context_after", [])
-        return prev in self.amb.get("org_context_before", []) or nxt in after or nxt2 in after
+        return nxt in self.amb.get("model_after", [])
 
     def _ambiguous_ok(self, doc: Doc, c: _Cand, confirmed: set[str],
                       accepted_tokens: set[int]) -> bool:
@@ -219,10 +217,11 @@ class EntityRecognizer:
 
     def _select(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
         cands = [c for c in cands if not self._lowercase_word(doc, c)]
-        # same span named by a model and an organization ("DeepSeek"): context decides
+        # same span named by a model family and an organization ("DeepSeek", "MiniMax"):
+        # the company, unless the next word makes it its models ("DeepSeek models")
         org_spans = {(c.start, c.end) for c in cands if c.typ == ORG}
         cands = [c for c in cands if not (c.typ == MODEL and (c.start, c.end) in org_spans
-                                          and self._is_org_context(doc, c))]
+                                          and not self._is_model_context(doc, c))]
         cands.sort(key=lambda c: (-(c.end - c.start), _PRIORITY[c.typ], c.new is not None,
                                   c.start))
         chosen: list[_Cand] = []

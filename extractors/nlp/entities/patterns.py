@@ -112,9 +112,12 @@ def new_name_regex(registry: Registry) -> tuple[re.Pattern[str], dict[str, Regis
     return re.compile(src), groups
 
 
+# "Foo-72B", and "Halden-2 70B" / "Falcon-H2 34B": a versioned name, a space, a size
 SIZE_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<name>[A-Z][A-Za-z]{2,}(?:-(?:[A-Z][A-Za-z0-9]*|\d+(?:\.\d+)?))*)"
     r"-(?P<size>\d+(?:\.\d+)?[Bb])(?![\w])"
+    r"|(?<![\w.\-/])(?P<vname>[A-Z][A-Za-z]{2,}-[A-Z]?\d+(?:\.\d+)?)"
+    r" (?P<vsize>\d+(?:\.\d+)?B)(?![\w])"
 )
 
 
