@@ -56,6 +56,7 @@ _IF_RE = re.compile(r"\b(?:if|unless|should|were)\b", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
+_NOT_ISSUERS = frozenset({"lab", "company"})  # organization kinds that make models
 _STOP_ISSUER = frozenset({
     "the", "this", "that", "it", "which", "what", "and", "but", "today", "now", "also",
     "model", "models", "market", "markets", "forecast", "who",
@@ -123,8 +124,9 @@ def _subject(prefix: str) -> str | None:
             or words[-1].lower() in _SELF_FORMS:
         return "we"  # "After the release we lowered it to 0.4"
     first = words[0].lower()
-    if first in ("there's", "there’s", "there", "it's", "it’s", "maybe", "perhaps"):
-        return None
+    if first in ("there's", "there’s", "there", "it's", "it’s", "maybe", "perhaps", "yes", "no") \
+            or first[:1].isdigit():
+        return None  # "YES finished Friday at 62¢", "1 Pro" (of "Gemini 3.1 Pro") name no one
     if words[0][0].islower() and first not in ("community", "crowd", "market", "markets",
                                                "forecasters", "median") \
             and (len(words) == 1 or first not in ("the", "top")):
@@ -257,13 +259,18 @@ class ForecastFinder:
         return phrase
 
     def _resolve_self(self, doc: Doc, named: list[tuple[int, str]], at: int) -> str | None:
-        """Nearest earlier named issuer, else the nearest organization mention."""
+        """Nearest earlier named issuer, else the document's one market, else the nearest
+        organization that publishes forecasts (not a lab or a vendor: a document about
+        DeepSeek is not DeepSeek's forecast)."""
         before = [n for pos, n in named if pos <= at]
         if before:
             return before[-1]
         if named:
             return named[0][1]
-        orgs = doc._.gw_orgs or []
+        markets = {m.group("name") for m in MARKET_RE.finditer(doc._.gw_text)}
+        if len(markets) == 1:
+            return markets.pop()
+        orgs = [o for o in doc._.gw_orgs or [] if o.kind not in _NOT_ISSUERS]
         if not orgs:
             return None
         best = min(orgs, key=lambda o: abs(o.start - at))
