@@ -159,3 +159,27 @@ def test_elo_points_ranks_and_sizes_in_names() -> None:
 ])
 def test_social_money_and_numbering_are_not_figures(text: str) -> None:
     assert figures(text) == []
+
+
+def test_table_introduced_by_a_sentence_takes_its_benchmark() -> None:
+    text = ("We reran the long-video suite at four lengths. Below are the VideoOdyssey "
+            "numbers.\n\n| Model | 1 min | 10 min |\n|---|---|---|\n"
+            "| Kimi-K2.5 | 61.2 | 48.6 |\n| Gemini 3.1 Pro | 66.0 | 57.3 |\n")
+    got = {(f.value, f.model, f.benchmark) for f in figures(text)}
+    assert (48.6, "kimi-k2.5", "videoodyssey") in got
+    assert (57.3, "gemini-3.1-pro", "videoodyssey") in got
+
+
+def test_table_row_with_model_cells_ties_each_score_to_its_model() -> None:
+    text = ("| Benchmark | Best open | Score | Best closed | Score |\n|---|---|---|---|---|\n"
+            "| GPQA Diamond | Kimi-K2.5 | 84.1 | Gemini 3.1 Pro | 88.9 |\n"
+            "| HLE | GLM-5.2 | 31.0 | Claude Mythos | 44.5 |\n")
+    got = {(f.value, f.model, f.benchmark) for f in figures(text)}
+    assert got == {(84.1, "kimi-k2.5", "gpqa-diamond"), (88.9, "gemini-3.1-pro", "gpqa-diamond"),
+                   (31.0, "glm-5.2", "hle"), (44.5, "claude-mythos", "hle")}
+
+
+def test_a_market_questions_threshold_is_not_a_figure() -> None:
+    text = ('"Will an open-weight model score 75% or higher on SWE-bench Verified by June?" '
+            "Kimi-K2.5 scores 71.3% on SWE-bench Verified today.")
+    assert [f.value for f in figures(text)] == [71.3]

@@ -504,6 +504,20 @@ class FigureFinder:
                 return m.canonical
         return None
 
+    @staticmethod
+    def _caption_bench(doc: Doc, table_start: int) -> str | None:
+        """The benchmark the sentence introducing a table names ("Below are the MRCR
+        numbers."), when neither its header nor its rows name any: the nearest of the
+        two sentences above it that names benchmarks, if it names exactly one."""
+        benches = doc._.gw_benchmarks or []
+        above = [x for x in doc._.gw_sentences or []
+                 if x.end <= table_start and x.kind != TABLE_ROW][-2:]
+        for sent in reversed(above):
+            named = {b.canonical for b in benches if sent.start <= b.start < sent.end}
+            if named:
+                return named.pop() if len(named) == 1 else None
+        return None
+
     def _table(self, doc: Doc, rows: list[Sentence],
                blocked: Sequence[tuple[int, int]] = ()) -> list[Figure]:
         """One figure per numeric cell, tied to its row's and column's model/benchmark.
@@ -531,6 +545,9 @@ class FigureFinder:
         table_bench = None
         if sum(1 for x in head_b if x) == 1 and not any(head_m):
             table_bench = next(x for x in head_b if x)
+        elif not any(head_b) and not any(self._entity_in(benches, c[label_col][0], c[label_col][1])
+                                         for c in body if len(c) > label_col):
+            table_bench = self._caption_bench(doc, rows[0].start)
         out: list[Figure] = []
         for row, cells in zip(rows[1:], body, strict=True):
             if len(cells) <= label_col:
