@@ -80,3 +80,26 @@ def test_bare_claim_takes_the_document_dimension() -> None:
 
 def test_semver_bumped() -> None:
     assert tuple(int(x) for x in SEMVER.split(".")) >= (0, 4, 0)
+
+
+def test_every_shipped_model_has_its_labels() -> None:
+    from models.taxonomy import DIMENSIONS
+
+    expected = {"forecast": ("multiclass", ("no", "yes")),
+                "claim": ("multiclass", ("claim", "non_claim")),
+                "dimensions": ("multilabel", tuple(DIMENSIONS))}
+    for name, (kind, labels) in expected.items():
+        m = load_model(name)
+        assert m is not None, name
+        assert (m.kind, m.labels) == (kind, labels)
+        assert 0.0 < m.threshold < 1.0 and m.weights
+
+
+def test_hybrid_dimensions_keeps_drops_adds_and_caps() -> None:
+    from extractors.nlp.learned.dimensions import hybrid_dimensions
+
+    prob = {"cost": 0.9, "adoption": 0.1, "agentic": 0.7, "coding": 0.5, "policy": 0.45}
+    # 'adoption' is rejected, 'cost' kept, then the confident ones up to three labels
+    assert hybrid_dimensions(prob, ["adoption", "cost"]) == ["cost", "agentic", "coding"]
+    # never empty: a lone rejected rule label stays when nothing else is confident
+    assert hybrid_dimensions({"cost": 0.05}, ["cost"]) == ["cost"]
