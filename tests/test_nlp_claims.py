@@ -11,6 +11,7 @@ from extractors.nlp import Extractor
 from extractors.nlp.qualifiers.hedge.component import is_hedged
 from extractors.nlp.qualifiers.stance.component import stance_of
 from models.records import Claim
+from tests.learned_switch import rules_alone
 
 FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
 
@@ -138,12 +139,8 @@ Enterprise buyers still pay a premium for closed APIs because of support contrac
 
 
 def _rules_alone(text: str) -> list[Claim]:
-    finder = extractor().nlp.get_pipe("gw_claims")
-    model, finder.model = finder.model, None
-    try:
+    with rules_alone(extractor(), "gw_claims"):
         return claims(text)
-    finally:
-        finder.model = model
 
 
 def test_claim_filter_drops_an_off_topic_passage_and_keeps_the_debate() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractors.nlp import Extractor
 from models.records import Forecast
+from tests.learned_switch import rules_alone
 
 FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
 
@@ -136,12 +137,8 @@ def test_general_strict_outside_forecasting_documents() -> None:
 
 def _rules_alone(text: str) -> list[Forecast]:
     """The same extractor with the learned pass switched off."""
-    finder = extractor().nlp.get_pipe("gw_forecasts")
-    model, finder.model = finder.model, None
-    try:
+    with rules_alone(extractor(), "gw_forecasts"):
         return forecasts(text)
-    finally:
-        finder.model = model
 
 
 def test_learned_pass_reads_a_market_table() -> None:

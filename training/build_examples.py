@@ -13,8 +13,9 @@ The test split must never be passed here (dev, dev2, dev3, dev4 and seeds may be
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+
+from gold_examples import run
 
 from extractors.nlp import get_extractor
 from extractors.nlp.qualifiers.stance.component import Side, stance_votes
@@ -36,8 +37,6 @@ def _rule_score(c: Claim, res: Extraction) -> float:
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     """Gold claims of one folder, with the extractor's mentions inside each claim."""
-    if "test" in gold_dir.parts:
-        raise SystemExit("refusing to build training examples from a test split")
     ex = get_extractor()
     finder = ex.nlp.get_pipe("gw_claims")
     finder.model = finder.dim_model = None  # what the rules alone say, as features
@@ -74,12 +73,5 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     return out
 
 
-def main(argv: list[str]) -> None:
-    for arg in argv:
-        g, _, d = arg.partition(":")
-        for e in examples(Path(g), Path(d or g)):
-            print(json.dumps(e, ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(examples)

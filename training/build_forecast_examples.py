@@ -12,8 +12,9 @@ forecast). Test splits are refused.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+
+from gold_examples import run
 
 from extractors.nlp import get_extractor
 from extractors.nlp.forecasts.general import DOC_SIGNAL_RE
@@ -22,8 +23,6 @@ from extractors.nlp.forecasts.patterns import FORECAST_DOC_RE
 
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
-    if any(p.startswith("test") for p in gold_dir.parts):
-        raise SystemExit("refusing to build training examples from a test split")
     ex = get_extractor()
     finder = ex.nlp.get_pipe("gw_forecasts")
     finder.model = None  # the rules alone: the learned pass learns what they miss
@@ -55,12 +54,5 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     return out
 
 
-def main(argv: list[str]) -> None:
-    for arg in argv:
-        g, _, d = arg.partition(":")
-        for e in examples(Path(g), Path(d or g)):
-            print(json.dumps(e, ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(examples)

@@ -11,24 +11,17 @@ removes (the non-claim false-positive rate falls by that share), per split.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
-from binary import cv_probabilities, write_model
+from fitting import cv_probabilities, trainer_parser, write_binary
 
 LABELS = ("claim", "non_claim")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("examples")
-    ap.add_argument("--cv", action="store_true")
-    ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=0.003)
-    ap.add_argument("--min-df", type=int, default=2)
-    ap.add_argument("--thr", type=float, default=0.35)
+    ap = trainer_parser(l2=0.003, thr=0.35)
     a = ap.parse_args()
     ex = [json.loads(x) for x in Path(a.examples).read_text().splitlines() if x]
     feats = [e["feats"] for e in ex]
@@ -54,7 +47,7 @@ def main() -> None:
             print(f"  {sp:6} claims lost {int((idx & drop & ~lab).sum())}/{c}, non-claims "
                   f"removed {int((idx & drop & lab).sum())}/{n}")
     if a.write:
-        write_model("claim", LABELS, feats, y, a.l2, a.min_df, a.thr)
+        write_binary("claim", LABELS, feats, y, a.l2, a.min_df, a.thr)
 
 
 if __name__ == "__main__":

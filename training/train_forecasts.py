@@ -11,13 +11,12 @@ forecast written without one, "I go to 70", is outside both).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from binary import cv_probabilities, write_model
+from fitting import cv_probabilities, trainer_parser, write_binary
 
 from extractors.nlp.forecasts.learned import vetoed
 
@@ -48,13 +47,7 @@ def decide(ex: list[dict[str, Any]], prob: np.ndarray, thr: float) -> list[bool]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("examples")
-    ap.add_argument("--cv", action="store_true")
-    ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=0.01)
-    ap.add_argument("--min-df", type=int, default=2)
-    ap.add_argument("--thr", type=float, default=0.6)
+    ap = trainer_parser(l2=0.01, thr=0.6)
     a = ap.parse_args()
     ex = [json.loads(x) for x in Path(a.examples).read_text().splitlines() if x]
     feats = [e["feats"] for e in ex]
@@ -81,7 +74,7 @@ def main() -> None:
             print(f"  {sp:6} rules P {r0[0]:.2f} R {r0[1]:.2f} | + learned P {r1[0]:.2f} "
                   f"R {r1[1]:.2f}")
     if a.write:
-        write_model("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr)
+        write_binary("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr)
 
 if __name__ == "__main__":
     main()

@@ -14,18 +14,16 @@ for reporting.
 
 from __future__ import annotations
 
-import argparse
 import json
-import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from fitting import fit, folds, matrix, save_model, trainer_parser, vocab
 
 from extractors.nlp.learned.dimensions import ADD_AT, DROP_BELOW, hybrid_dimensions
 from extractors.nlp.learned.features import dimension_features, stance_features
-from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
 from extractors.nlp.qualifiers.stance.component import Side
 from extractors.nlp.registry import load_registry
 from models.taxonomy import DIMENSIONS
@@ -48,61 +46,6 @@ def has_evidence(f: dict[str, float]) -> bool:
     """The run-time guard: without any cue, side or figure the claim stays neutral."""
     return any(k.startswith(("rule_fixed", "rule_dir", "rule_fig", "rule_sent", "sides=",
                              "w=openside", "w=closedside")) for k in f)
-
-
-def vocab(rows: list[dict[str, float]], min_df: int) -> list[str]:
-    df: Counter[str] = Counter()
-    for r in rows:
-        df.update(r.keys())
-    return sorted(f for f, n in df.items() if n >= min_df or not f.startswith(("w=", "b=")))
-
-
-def matrix(rows: list[dict[str, float]], voc: list[str]) -> np.ndarray:
-    idx = {f: i for i, f in enumerate(voc)}
-    x = np.zeros((len(rows), len(voc)))
-    for i, r in enumerate(rows):
-        for f, v in r.items():
-            j = idx.get(f)
-            if j is not None:
-                x[i, j] = v
-    return x
-
-
-def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
-        lr: float = 0.1, balance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2. ``balance`` > 0 weighs
-    each example by (mean class count / its class count) ** balance (softmax only)."""
-    n, d = x.shape
-    sw = np.ones((n, 1))
-    if balance and not multilabel:
-        cnt = y.sum(axis=0)
-        cw = (cnt.mean() / np.maximum(cnt, 1)) ** balance
-        sw = (y @ cw)[:, None]
-    k = y.shape[1]
-    w = np.zeros((d, k))
-    b = np.zeros(k)
-    mw = np.zeros_like(w)
-    vw = np.zeros_like(w)
-    mb = np.zeros_like(b)
-    vb = np.zeros_like(b)
-    for t in range(1, epochs + 1):
-        s = x @ w + b
-        if multilabel:
-            p = 1 / (1 + np.exp(-np.clip(s, -30, 30)))
-        else:
-            s = s - s.max(axis=1, keepdims=True)
-            p = np.exp(s)
-            p /= p.sum(axis=1, keepdims=True)
-        g = sw * (p - y) / n
-        gw = x.T @ g + l2 * w
-        gb = g.sum(axis=0)
-        for prm, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
-            m *= 0.9
-            m += 0.1 * grad
-            v *= 0.999
-            v += 0.001 * grad * grad
-            prm -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
-    return w, b
 
 
 def per_class_f1(gold: list[str], pred: list[str]) -> dict[str, float | None]:
@@ -139,21 +82,9 @@ def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, 
     return pr, rc, 2 * pr * rc / (pr + rc)
 
 
-def folds(docs: list[str], k: int, seed: int) -> list[set[str]]:
-    uniq = sorted(set(docs))
-    random.Random(seed).shuffle(uniq)
-    return [set(uniq[i::k]) for i in range(k)]
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("examples")
-    ap.add_argument("--cv", action="store_true")
-    ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=0.01)
+    ap = trainer_parser(l2=0.01, thr=0.4)
     ap.add_argument("--dl2", type=float, default=0.01)
-    ap.add_argument("--min-df", type=int, default=2)
-    ap.add_argument("--thr", type=float, default=0.4)
     ap.add_argument("--cap", type=int, default=3)
     ap.add_argument("--hthr", type=float, default=ADD_AT)
     ap.add_argument("--dthr", type=float, default=DROP_BELOW)
@@ -222,25 +153,14 @@ def main() -> None:
             pr, rc, f1 = dim_f1(res["dg"], res[name])
             print(f"dims {labels[name]}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
     if a.write:
-        MODELS_DIR.mkdir(parents=True, exist_ok=True)
         voc = vocab(sf, a.min_df)
         w, b = fit(matrix(sf, voc), ys, False, a.l2, balance=a.balance)
-        _save("stance", "multiclass", STANCES, voc, w, b, 0.5)
+        save_model("stance", "multiclass", STANCES, voc, w, b, 0.5)
         # dimensions: the rules keep the first word, the model keeps or adds labels
         # (learned/dimensions.py); alone it loses to the rules, so it is shipped only so
         vocd = vocab(df_, a.min_df)
         w, b = fit(matrix(df_, vocd), yd, True, a.dl2)
-        _save("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.hthr)
-
-
-def _save(name: str, kind: str, labels: tuple[str, ...], voc: list[str], w: np.ndarray,
-          b: np.ndarray, thr: float) -> None:
-    keep = {f: tuple(float(x) for x in w[i]) for i, f in enumerate(voc)
-            if np.abs(w[i]).max() >= 1e-3}
-    m = LinearModel(kind, labels, tuple(float(x) for x in b), keep, thr)
-    path = MODELS_DIR / f"{name}.json"
-    path.write_text(json.dumps(m.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {path} ({len(keep)} features)")
+        save_model("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.hthr)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ..learned.spans import replace_spans
+
 _TOK_RE = re.compile(r"[a-z][a-z'’-]*|\d+(?:[.,]\d+)*%?")
 CONTEXT = 2  # sentences on each side that count as the claim's surroundings
 
@@ -42,17 +44,9 @@ def topic_flags(text: str, spans: list[tuple[int, int]], topic: re.Pattern[str],
 
 
 def _words(stext: str, mentions: list[tuple[int, int, str]]) -> list[str]:
-    parts: list[str] = []
-    pos = 0
-    for s, e, tag in sorted(mentions):
-        if s < pos:
-            continue
-        parts.append(stext[pos:s])
-        parts.append(f" {tag} ")
-        pos = e
-    parts.append(stext[pos:])
+    tagged = replace_spans(stext, [(s, e, f" {tag} ") for s, e, tag in mentions])
     toks = []
-    for t in _TOK_RE.findall("".join(parts).lower()):
+    for t in _TOK_RE.findall(tagged.lower()):
         toks.append("<n>" if t[0].isdigit() else t.replace("’", "'"))
     return toks
 

@@ -15,6 +15,7 @@ import re
 from ..claims.patterns import claim_patterns
 from ..qualifiers.stance.component import Side, stance_votes
 from ..qualifiers.stance.patterns import stance_patterns
+from .spans import replace_spans
 
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9'’-]*|\d+(?:\.\d+)?%?|[;:,.!?]")
 _NEG_RE = re.compile(r"^(?:not|no|never|nor|without|cannot|hardly|.*n['’]t)$")
@@ -30,16 +31,7 @@ def _placeholder_text(text: str, sides: list[Side]) -> str:
         for m in rx.finditer(text):
             if not any(m.start() < e and s < m.end() for s, e, _ in spans):
                 spans.append((m.start(), m.end(), tag))
-    out: list[str] = []
-    pos = 0
-    for s, e, tag in sorted(spans):
-        if s < pos:
-            continue
-        out.append(text[pos:s])
-        out.append(tag)
-        pos = e
-    out.append(text[pos:])
-    return "".join(out).lower()
+    return replace_spans(text, spans).lower()
 
 
 def _tokens(text: str) -> list[str]:

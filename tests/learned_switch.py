@@ -1,0 +1,19 @@
+"""Run an extractor with one learned part switched off, to show what it adds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from extractors.nlp import Extractor
+
+
+@contextmanager
+def rules_alone(extractor: Extractor, pipe: str) -> Iterator[None]:
+    """Within the block the component ``pipe`` runs without its learned model."""
+    component = extractor.nlp.get_pipe(pipe)
+    model, component.model = component.model, None
+    try:
+        yield
+    finally:
+        component.model = model

@@ -1,0 +1,125 @@
+"""What every trainer here shares: features to a matrix, a numpy logistic regression,
+folds grouped by document, cross-validated probabilities and the shipped JSON weights."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+
+import numpy as np
+
+from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
+
+
+def trainer_parser(l2: float, thr: float) -> argparse.ArgumentParser:
+    """examples file, --cv, --write, --l2, --min-df, --thr: the options of every trainer."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("examples")
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--l2", type=float, default=l2)
+    ap.add_argument("--min-df", type=int, default=2)
+    ap.add_argument("--thr", type=float, default=thr)
+    return ap
+
+
+def vocab(rows: list[dict[str, float]], min_df: int) -> list[str]:
+    df: Counter[str] = Counter()
+    for r in rows:
+        df.update(r.keys())
+    return sorted(f for f, n in df.items() if n >= min_df or not f.startswith(("w=", "b=")))
+
+
+def matrix(rows: list[dict[str, float]], voc: list[str]) -> np.ndarray:
+    idx = {f: i for i, f in enumerate(voc)}
+    x = np.zeros((len(rows), len(voc)))
+    for i, r in enumerate(rows):
+        for f, v in r.items():
+            j = idx.get(f)
+            if j is not None:
+                x[i, j] = v
+    return x
+
+
+def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
+        lr: float = 0.1, balance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2. ``balance`` > 0 weighs
+    each example by (mean class count / its class count) ** balance (softmax only)."""
+    n, d = x.shape
+    sw = np.ones((n, 1))
+    if balance and not multilabel:
+        cnt = y.sum(axis=0)
+        cw = (cnt.mean() / np.maximum(cnt, 1)) ** balance
+        sw = (y @ cw)[:, None]
+    k = y.shape[1]
+    w = np.zeros((d, k))
+    b = np.zeros(k)
+    mw = np.zeros_like(w)
+    vw = np.zeros_like(w)
+    mb = np.zeros_like(b)
+    vb = np.zeros_like(b)
+    for t in range(1, epochs + 1):
+        s = x @ w + b
+        if multilabel:
+            p = 1 / (1 + np.exp(-np.clip(s, -30, 30)))
+        else:
+            s = s - s.max(axis=1, keepdims=True)
+            p = np.exp(s)
+            p /= p.sum(axis=1, keepdims=True)
+        g = sw * (p - y) / n
+        gw = x.T @ g + l2 * w
+        gb = g.sum(axis=0)
+        for prm, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            prm -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w, b
+
+
+def folds(docs: list[str], k: int, seed: int) -> list[set[str]]:
+    uniq = sorted(set(docs))
+    random.Random(seed).shuffle(uniq)
+    return [set(uniq[i::k]) for i in range(k)]
+
+
+def cv_probabilities(feats: list[dict[str, float]], y: np.ndarray, docs: list[str],
+                     l2: float, min_df: int) -> np.ndarray:
+    """P(second label) for every example from models that never saw its document
+    (5 folds grouped by document, averaged over 3 shuffles)."""
+    prob = np.zeros(len(feats))
+    for seed in (0, 1, 2):
+        for held in folds(docs, 5, seed):
+            tr = [i for i, d in enumerate(docs) if d not in held]
+            te = [i for i, d in enumerate(docs) if d in held]
+            voc = vocab([feats[i] for i in tr], min_df)
+            w, b = fit(matrix([feats[i] for i in tr], voc), y[tr], False, l2)
+            s = matrix([feats[i] for i in te], voc) @ w + b
+            s = s - s.max(axis=1, keepdims=True)
+            p = np.exp(s)
+            p /= p.sum(axis=1, keepdims=True)
+            prob[te] += p[:, 1] / 3
+    return prob
+
+
+def save_model(name: str, kind: str, labels: tuple[str, ...], voc: list[str], w: np.ndarray,
+               b: np.ndarray, thr: float) -> None:
+    """extractors/nlp/models/<name>.json, without the features whose weights are ~0."""
+    keep = {f: tuple(float(x) for x in w[i]) for i, f in enumerate(voc)
+            if np.abs(w[i]).max() >= 1e-3}
+    m = LinearModel(kind, labels, tuple(float(x) for x in b), keep, thr)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    path = MODELS_DIR / f"{name}.json"
+    path.write_text(json.dumps(m.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({len(keep)} features)")
+
+
+def write_binary(name: str, labels: tuple[str, str], feats: list[dict[str, float]],
+                 y: np.ndarray, l2: float, min_df: int, thr: float) -> None:
+    """Fit a two-label model on every example and ship it."""
+    voc = vocab(feats, min_df)
+    w, b = fit(matrix(feats, voc), y, False, l2)
+    save_model(name, "multiclass", labels, voc, w, b, thr)
