@@ -7,10 +7,26 @@ import argparse
 import json
 import random
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
+
+
+def load_binary(path: str) -> tuple[list[dict[str, Any]], list[dict[str, float]], np.ndarray,
+                                    list[str]]:
+    """A two-label examples file: the examples, their features, one-hot labels
+    (no, yes) and their documents."""
+    ex = [json.loads(x) for x in Path(path).read_text().splitlines() if x]
+    y = np.array([[not e["label"], e["label"]] for e in ex], dtype=float)
+    return ex, [e["feats"] for e in ex], y, [e["doc"] for e in ex]
+
+
+def split_names(docs: list[str]) -> list[str]:
+    """The gold splits the examples come from ("dev6/601_x.txt" -> "dev6")."""
+    return sorted({d.split("/")[0] for d in docs})
 
 
 def trainer_parser(l2: float, thr: float) -> argparse.ArgumentParser:

@@ -11,11 +11,8 @@ removes (the non-claim false-positive rate falls by that share), per split.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
-from fitting import cv_probabilities, trainer_parser, write_binary
+from fitting import cv_probabilities, load_binary, split_names, trainer_parser, write_binary
 
 LABELS = ("claim", "non_claim")
 
@@ -23,10 +20,7 @@ LABELS = ("claim", "non_claim")
 def main() -> None:
     ap = trainer_parser(l2=0.003, thr=0.35)
     a = ap.parse_args()
-    ex = [json.loads(x) for x in Path(a.examples).read_text().splitlines() if x]
-    feats = [e["feats"] for e in ex]
-    y = np.array([[not e["label"], e["label"]] for e in ex], dtype=float)
-    docs = [e["doc"] for e in ex]
+    ex, feats, y, docs = load_binary(a.examples)
     nc = int(y[:, 1].sum())
     print(f"{len(ex)} rule-accepted sentences: {len(ex) - nc} claims, {nc} non-claims")
     if a.cv:
@@ -40,7 +34,7 @@ def main() -> None:
                   f"({lost / (len(ex) - nc):.3f}), non-claims removed {caught}/{nc} "
                   f"({caught / max(nc, 1):.3f})")
         drop = prob >= a.thr
-        for sp in sorted({d.split("/")[0] for d in docs}):
+        for sp in split_names(docs):
             idx = np.array([d.startswith(sp + "/") for d in docs])
             c = int((idx & ~lab).sum())
             n = int((idx & lab).sum())

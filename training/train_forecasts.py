@@ -11,12 +11,10 @@ forecast written without one, "I go to 70", is outside both).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fitting import cv_probabilities, trainer_parser, write_binary
+from fitting import cv_probabilities, load_binary, split_names, trainer_parser, write_binary
 
 from extractors.nlp.forecasts.learned import vetoed
 
@@ -49,10 +47,7 @@ def decide(ex: list[dict[str, Any]], prob: np.ndarray, thr: float) -> list[bool]
 def main() -> None:
     ap = trainer_parser(l2=0.01, thr=0.6)
     a = ap.parse_args()
-    ex = [json.loads(x) for x in Path(a.examples).read_text().splitlines() if x]
-    feats = [e["feats"] for e in ex]
-    y = np.array([[not e["label"], e["label"]] for e in ex], dtype=float)
-    docs = [e["doc"] for e in ex]
+    ex, feats, y, docs = load_binary(a.examples)
     print(f"{len(ex)} numbers, {int(y[:, 1].sum())} forecasts, "
           f"{len(set(docs))} documents")
     if a.cv:
@@ -64,17 +59,17 @@ def main() -> None:
             taken = decide(ex, prob, thr)
             pr, rc, f1, fp = _prf(ex, taken)
             print(f"rules + learned >= {thr}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f} (false {fp})")
-        split = {d.split("/")[0] for d in docs}
-        for sp in sorted(split):
+        dec = decide(ex, prob, a.thr)
+        for sp in split_names(docs):
             idx = [i for i, d in enumerate(docs) if d.startswith(sp + "/")]
             sub = [ex[i] for i in idx]
             r0 = _prf(sub, [rules[i] for i in idx])
-            dec = decide(ex, prob, a.thr)
             r1 = _prf(sub, [dec[i] for i in idx])
             print(f"  {sp:6} rules P {r0[0]:.2f} R {r0[1]:.2f} | + learned P {r1[0]:.2f} "
                   f"R {r1[1]:.2f}")
     if a.write:
         write_binary("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr)
+
 
 if __name__ == "__main__":
     main()
