@@ -36,4 +36,5 @@ def claim_patterns() -> ClaimPatterns:
                   if weak.get(name))
     return ClaimPatterns(compile_cues(tuple(c["claim_cues"])), non, int(c.get("min_words", 6)),
                          dims, wdims, int(d.get("max_labels", 3)),
-                         compile_cues(tuple(c.get("topic_words", ()))))
+                         compile_cues(tuple(c["topic_words"])) if c.get("topic_words")
+                         else None)
