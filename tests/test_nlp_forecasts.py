@@ -157,3 +157,36 @@ def test_learned_pass_earlier_value_follows_the_newer_one() -> None:
             "We now have open-weight parity by 2028 at 58%, up from 51% in October.\n"
             "Open models served 22% of enterprise tokens, up from 15% a year ago.")
     assert sorted(f.probability for f in forecasts(text)) == [0.51, 0.58]
+
+
+_ODDS_BOARD = """Winter odds board: who leads the Arena text leaderboard on 1 June 2027?
+
+Gemini 3.1 Pro or successor ........ 6/4
+Kimi-K2.5 or successor ........ 5/1
+Any open-weight model ........ 3/1
+
+Odds are fractional; a bet placed on 12/1 settles on 6/1.
+"""
+
+_PREDICTIONS = """My 2027 predictions
+
+1. **An open model tops the Arena text board.** 30%. The gap there is still wide.
+
+2. **A closed lab ships open weights again.** Two-thirds. It went well last time.
+
+3. **Kimi-K2.5 scores 80% on SWE-bench Verified.** Coin flip.
+"""
+
+
+def test_learned_pass_reads_fractional_odds_on_a_board_only() -> None:
+    assert _rules_alone(_ODDS_BOARD) == []
+    got = forecasts(_ODDS_BOARD)
+    assert len(got) >= 2
+    assert all("........" in f.sentence for f in got)  # not the settlement example
+    assert {round(f.probability, 2) for f in got} <= {0.4, 0.17, 0.25}
+
+
+def test_learned_pass_reads_a_list_of_predictions() -> None:
+    assert _rules_alone(_PREDICTIONS) == []
+    got = {f.probability for f in forecasts(_PREDICTIONS)}
+    assert {0.3, 0.5} <= got and 0.8 not in got  # the 80% is the proposition's score

@@ -18,7 +18,12 @@ from gold_examples import run
 
 from extractors.nlp import get_extractor
 from extractors.nlp.forecasts.general import DOC_SIGNAL_RE
-from extractors.nlp.forecasts.learned import candidates, features, follows_from
+from extractors.nlp.forecasts.learned import (
+    candidates,
+    features,
+    follows_from,
+    forecasting_document,
+)
 from extractors.nlp.forecasts.patterns import FORECAST_DOC_RE
 
 
@@ -38,9 +43,10 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
             drafts = list(doc._.gw_forecasts or [])
             mentions = [(m.start, m.end) for m in doc._.gw_models or []] + [
                 (b.start, b.end) for b in doc._.gw_benchmarks or []]
-            forecasty = bool(FORECAST_DOC_RE.search(text) or DOC_SIGNAL_RE.search(text))
+            forecasty = forecasting_document(
+                text, bool(FORECAST_DOC_RE.search(text) or DOC_SIGNAL_RE.search(text)))
             prev = None
-            for c in candidates(text, doc._.gw_sentences or []):
+            for c in candidates(text, doc._.gw_sentences or [], forecasty):
                 stext = text[c.sent_start:c.sent_end]
                 as_figure = any(abs(v - c.value * 100) < 1e-6 or abs(v - c.value) < 1e-6
                                 for v, s in figs if s and (s in stext or stext in s))

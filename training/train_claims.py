@@ -18,7 +18,7 @@ LABELS = ("claim", "non_claim")
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.003, thr=0.35)
+    ap = trainer_parser(l2=0.003, thr=0.4)
     a = ap.parse_args()
     ex, feats, y, docs = load_binary(a.examples)
     nc = int(y[:, 1].sum())

@@ -25,6 +25,7 @@ from .learned import (
     features,
     follows_from,
     forecast_probability,
+    forecasting_document,
     hit_of,
     vetoed,
 )
@@ -327,10 +328,10 @@ class ForecastFinder:
             return
         mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
             (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        forecasty = forecasty or bool(DOC_SIGNAL_RE.search(text))
+        forecasty = forecasting_document(text, forecasty or bool(DOC_SIGNAL_RE.search(text)))
         prev: Candidate | None = None
         prev_yes = False
-        for c in candidates(text, doc._.gw_sentences or []):
+        for c in candidates(text, doc._.gw_sentences or [], forecasty):
             taken = any(d.prob_start < c.end and c.start < d.prob_end for d in drafts)
             if follows_from(text, prev, c):
                 yes = prev_yes  # "22% of traffic, up from 15%": as its newer value goes

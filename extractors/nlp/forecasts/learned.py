@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..learned.linear import LinearModel
-from ..sentences import SENTENCE, TABLE_ROW, Sentence
+from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .general import (
     MARKET_CTX,
     PROB_EXPR,
@@ -47,19 +47,62 @@ class Candidate:
     in_table: bool
 
 
-def candidates(text: str, sentences: list[Sentence]) -> list[Candidate]:
-    """Every number that could be a probability, in sentences and table rows."""
+# in a forecasting document: fractional odds ("5/1", "4-to-1 against") and fraction
+# words ("two-thirds") are probabilities too
+_ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?:/|-to-|\s+to\s+)(?P<b>\d{1,3})"
+                      r"(?![\w/%-]|\.\d)", re.I)
+# a document of predictions is a forecasting document for this pass too
+_PREDICTIONS_RE = re.compile(r"\bpredictions?\b|\bmy\s+(?:number|odds)\b", re.I)
+
+
+def forecasting_document(text: str, rules_say: bool) -> bool:
+    """The rules' verdict, or a document that announces predictions."""
+    return rules_say or bool(_PREDICTIONS_RE.search(text))
+_FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
+                   "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
+                   "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
+_FRACTION_RE = re.compile(r"\b(?P<w>" + "|".join(sorted(
+    (re.escape(w) for w in _FRACTION_WORDS), key=len, reverse=True)) + r")\b", re.I)
+
+
+def _odds_value(m: re.Match[str]) -> float | None:
+    """'5/1' -> 1/6 (five to one against); '1/2' -> 2/3 (odds on); '4-to-1 against'."""
+    a, b = int(m.group("a")), int(m.group("b"))
+    if not a or not b:
+        return None
+    return b / (a + b)
+
+
+def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
+               ) -> list[Candidate]:
+    """Every number that could be a probability, in sentences and table rows; in a
+    forecasting document also fractional odds and fraction words."""
     out: list[Candidate] = []
+    kinds = (SENTENCE, TABLE_ROW, HEADING) if forecasty else (SENTENCE, TABLE_ROW)
     for s in sentences:
-        if s.kind not in (SENTENCE, TABLE_ROW):
+        if s.kind not in kinds:  # an odds board's "Kimi K3 ........ 5/1" is a heading line
             continue
         stext = text[s.start:s.end]
+        taken: list[tuple[int, int]] = []
         for m in PROB_EXPR.finditer(stext):
+            taken.append(m.span())
             value, kind = probability_value(m)
             if value is None or not 0.0 < value < 1.0:
                 continue
             out.append(Candidate(s.start, s.end, s.start + m.start(), s.start + m.end(),
                                  round(value, 4), kind, s.kind == TABLE_ROW))
+        if not forecasty:
+            continue
+        extra: list[tuple[int, int, float | None, str]] = [
+            (m.start(), m.end(), _odds_value(m), "odds") for m in _ODDS_RE.finditer(stext)]
+        extra += [(m.start(), m.end(), _FRACTION_WORDS[m.group("w").lower()], "fracword")
+                  for m in _FRACTION_RE.finditer(stext)]
+        for a, b, value, kind in extra:
+            if value is None or any(a < e and x < b for x, e in taken):
+                continue
+            out.append(Candidate(s.start, s.end, s.start + a, s.start + b, round(value, 4),
+                                 kind, s.kind == TABLE_ROW))
+    out.sort(key=lambda c: c.start)
     return out
 
 
@@ -86,6 +129,8 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f[f"c={t}"] = 1.0
     if c.in_table:
         f["table"] = 1.0
+    if not stext.rstrip().endswith((".", "!", "?", ")", '"', "”")):
+        f["unpunctuated"] = 1.0
     if re.search(r"\d\.\d", stext[ps:pe]) and c.kind == "pct":
         f["pct_decimal"] = 1.0  # "71.4%": scores carry decimals, forecasts rarely do
     if any(c.sent_start + clause_start <= s < c.start for s, _ in mentions):
@@ -102,6 +147,15 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f["score_hint"] = 1.0
     if stext.rstrip().endswith("?"):
         f["question"] = 1.0
+    rest = (before + after).strip(" .,;:!*()\"'“”-–—")
+    if len(rest.split()) <= 1:
+        f["alone"] = 1.0  # "80%." after a stated prediction, "Coin flip."
+    line_start = text.rfind("\n", 0, c.sent_start) + 1
+    line_head = text[line_start:c.sent_start]
+    if "**" in line_head or re.match(r"\s*(?:\d{1,2}[.)]|[-*•])\s", line_head):
+        f["after_item"] = 1.0  # "1. **Prediction.** 80%": the number answers its line
+    if re.search(r"\.{3,}|…", stext):
+        f["leaders"] = 1.0  # "Kimi K3 or successor ........ 5/1": an odds board
     for cue in measurement_cues(stext, ps, pe, c.kind):
         f[cue] = 1.0
     v = c.value
