@@ -97,6 +97,12 @@ class DocumentInput:
             object.__setattr__(self, "published_at", ts)
 
     @property
+    def publisher(self) -> str | None:
+        """Who speaks when the text says "we" without naming itself: the site, else the
+        author, else the configured source."""
+        return self.site or self.author or self.source_name
+
+    @property
     def content_hash(self) -> str:
         """sha256 of the normalised text: equal text, equal hash."""
         norm = " ".join(self.text.split())

@@ -658,7 +658,8 @@ def _insert_rest(s: Session, docs: Sequence[tuple[int, DocumentInput, Extraction
                  ) -> list[tuple[int, int]]:
     """Mentions, figures (linked to the claim around them) and forecasts of documents
     given as (id, document, extraction, claim spans, ingested_at); per document the
-    figures and forecasts written."""
+    figures and forecasts written. A forecast the text does not attribute ("we put it at
+    35%") is the document's publisher's."""
     mentions: list[dict[str, Any]] = []
     figure_rows: list[dict[str, Any]] = []
     forecast_rows: list[dict[str, Any]] = []
@@ -680,7 +681,8 @@ def _insert_rest(s: Session, docs: Sequence[tuple[int, DocumentInput, Extraction
         forecasts = list({(f.start, f.probability, f.conditional): f
                           for f in ex.forecasts}.values())
         forecast_rows += [
-            {"document_id": doc_id, "issuer": f.issuer, "probability": f.probability,
+            {"document_id": doc_id, "issuer": f.issuer or doc.publisher,
+             "probability": f.probability,
              "conditional": f.conditional, "proposition": f.proposition,
              "sentence": f.sentence, "start": f.start, "end": f.end,
              "extractor_version": version, "published_at": doc.published_at,
@@ -714,6 +716,7 @@ def replace_extraction(engine: Engine, document_id: int, extraction: Extraction,
         if doc.extractor_version == extraction.extractor_version:
             return StoreOutcome("unchanged", document_id)
         inp = DocumentInput(url=doc.url, kind=doc.kind, title=doc.title, text=doc.text,
+                            author=doc.author, site=doc.site,
                             published_at=_aware(doc.published_at))
         touched = _delete_derived(s, [document_id])
         doc.extractor_version = extraction.extractor_version

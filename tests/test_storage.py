@@ -20,7 +20,7 @@ from models.records import (
     RegistryModel,
 )
 from models.tables import Claim as ClaimTable
-from models.tables import Document, Model, Source
+from models.tables import Document, ForecastRow, Model, Source
 from storage import load
 from storage.db import get_engine, upgrade
 from storage.polling import save_validators
@@ -215,3 +215,18 @@ def test_runs_left_running_by_a_killed_process_are_abandoned(db_url: str) -> Non
         assert s.get(IngestionRun, old).status == "abandoned"  # type: ignore[union-attr]
         assert s.get(IngestionRun, live).status == "running"  # type: ignore[union-attr]
     assert fresh > live
+
+
+def test_an_unattributed_forecast_is_the_publishers(db_url: str) -> None:
+    from dataclasses import replace
+
+    engine = _engine(db_url)
+    ex = _extraction()
+    own = replace(ex.forecasts[0], issuer=None, probability=0.35)
+    ex = replace(ex, forecasts=(*ex.forecasts, own))
+    doc = DocumentInput(url="https://gap.example/oct", kind="article", title="A", text=TEXT,
+                        source_name="s", author="Mara Lindqvist", site="The Gap Letter")
+    load.store_document(engine, doc, ex, None)
+    with Session(engine) as s:
+        got = sorted(s.execute(select(ForecastRow.issuer, ForecastRow.probability)).all())
+    assert got == [("TexTak", 0.69), ("The Gap Letter", 0.35)]

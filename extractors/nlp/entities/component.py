@@ -35,7 +35,6 @@ class OrgMention:
     name: str
     start: int
     end: int
-    kind: str | None = None  # lab, company, analyst, government, academic
 
 
 @dataclass(slots=True)
@@ -285,7 +284,7 @@ class EntityRecognizer:
                 benches.append(BenchmarkMention(surface, c.ident, c.start, c.end))
             else:
                 o = self.orgs[c.ident]
-                orgs.append(OrgMention(surface, o.id, o.name, c.start, c.end, o.kind))
+                orgs.append(OrgMention(surface, o.id, o.name, c.start, c.end))
         doc._.gw_models = models
         doc._.gw_benchmarks = benches
         doc._.gw_orgs = orgs

@@ -57,7 +57,6 @@ _IF_RE = re.compile(r"\b(?:if|unless|should|were)\b", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
-_NOT_ISSUERS = frozenset({"lab", "company"})  # organization kinds that make models
 _STOP_ISSUER = frozenset({
     "the", "this", "that", "it", "which", "what", "and", "but", "today", "now", "also",
     "model", "models", "market", "markets", "forecast", "who",
@@ -260,22 +259,17 @@ class ForecastFinder:
         return phrase
 
     def _resolve_self(self, doc: Doc, named: list[tuple[int, str]], at: int) -> str | None:
-        """Nearest earlier named issuer, else the document's one market, else the nearest
-        organization that publishes forecasts (not a lab or a vendor: a document about
-        DeepSeek is not DeepSeek's forecast)."""
+        """Nearest earlier named issuer, else the document's one market, else None: the
+        document's own forecast, which storage attributes to its publisher. An
+        organization the text merely mentions (a lab, a data source) is not a guess worth
+        making."""
         before = [n for pos, n in named if pos <= at]
         if before:
             return before[-1]
         if named:
             return named[0][1]
         markets = {m.group("name") for m in MARKET_RE.finditer(doc._.gw_text)}
-        if len(markets) == 1:
-            return markets.pop()
-        orgs = [o for o in doc._.gw_orgs or [] if o.kind not in _NOT_ISSUERS]
-        if not orgs:
-            return None
-        best = min(orgs, key=lambda o: abs(o.start - at))
-        return best.name
+        return markets.pop() if len(markets) == 1 else None
 
     def _general(self, doc: Doc, text: str, forecasty: bool,
                  drafts: list[ForecastDraft]) -> None:
