@@ -156,10 +156,11 @@ class ClaimFinder:
             draft = ClaimDraft(
                 a, b, stext, self.dimensions(stext, s_benches, ""),
                 list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig)
-            info = SentenceInfo(a, b, [(m.start - a, m.end - a, "<model>") for m in
-                                       models[mi:mi + 50] if a <= m.start < b] +
-                                [(m.start - a, m.end - a, "<bench>") for m in
-                                 benches[bi:bi + 50] if a <= m.start < b], has_fig, topical[idx])
+            tags = [(m.start - a, m.end - a, "<model>") for m in models[mi:mi + 50]
+                    if a <= m.start < b]
+            tags += [(m.start - a, m.end - a, "<bench>") for m in benches[bi:bi + 50]
+                     if a <= m.start < b]
+            info = SentenceInfo(tags, has_fig, topical[idx])
             near = sum(topical[max(0, idx - CONTEXT):idx]) + sum(topical[idx + 1:idx + 1 + CONTEXT])
             feats = claim_features(stext, info, near, doc_topical, {
                 "claim_cue": bool(self.p.claim_cues.search(stext)),

@@ -25,8 +25,6 @@ CONTEXT = 2  # sentences on each side that count as the claim's surroundings
 class SentenceInfo:
     """What the filter knows of one sentence besides its words."""
 
-    start: int
-    end: int
     mentions: list[tuple[int, int, str]]  # (start, end, tag) relative to the sentence
     has_figure: bool
     topical: bool  # a model, benchmark or topic word in it

@@ -258,7 +258,9 @@ class ForecastFinder:
             return "we"  # "The forecast stands at ...": the document's own
         return phrase
 
-    def _resolve_self(self, doc: Doc, named: list[tuple[int, str]], at: int) -> str | None:
+    @staticmethod
+    def _resolve_self(named: list[tuple[int, str]], at: int, market: str | None
+                      ) -> str | None:
         """Nearest earlier named issuer, else the document's one market, else None: the
         document's own forecast, which storage attributes to its publisher. An
         organization the text merely mentions (a lab, a data source) is not a guess worth
@@ -268,15 +270,11 @@ class ForecastFinder:
             return before[-1]
         if named:
             return named[0][1]
-        markets = {m.group("name") for m in MARKET_RE.finditer(doc._.gw_text)}
-        return markets.pop() if len(markets) == 1 else None
+        return market
 
     def _general(self, doc: Doc, text: str, forecasty: bool,
-                 drafts: list[ForecastDraft]) -> None:
+                 mentions: list[tuple[int, int]], drafts: list[ForecastDraft]) -> None:
         """Third pass: any probability expression in a forecasting frame (general.py)."""
-        mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
-            (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        forecasty = forecasty or bool(DOC_SIGNAL_RE.search(text))
         for sent in doc._.gw_sentences or []:
             if sent.kind != SENTENCE or not CANDIDATE_RE.search(text, sent.start, sent.end):
                 continue
@@ -316,13 +314,11 @@ class ForecastFinder:
                                     a + hit.start, a + hit.end))
 
     def _learned(self, doc: Doc, text: str, forecasty: bool,
-                 drafts: list[ForecastDraft]) -> None:
+                 mentions: list[tuple[int, int]], drafts: list[ForecastDraft]) -> None:
         """Fourth pass: numbers the rules left, kept when the classifier says forecast."""
         if self.model is None:
             return
-        mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
-            (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        forecasty = forecasting_document(text, forecasty or bool(DOC_SIGNAL_RE.search(text)))
+        forecasty = forecasting_document(text, forecasty)
         prev: Candidate | None = None
         prev_yes = False
         for c in candidates(text, doc._.gw_sentences or [], forecasty):
@@ -397,8 +393,14 @@ class ForecastFinder:
                                 kinds=("odds",))
                 if sent.kind == SENTENCE:
                     self._also(text[sent.start:sent.end], sent.start, sent.end, drafts)
-        self._general(doc, text, forecasty, drafts)
-        self._learned(doc, text, forecasty, drafts)
+        # the general and learned passes read the same mentions and document signal
+        mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
+            (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
+        signalled = forecasty or bool(DOC_SIGNAL_RE.search(text))
+        self._general(doc, text, signalled, mentions, drafts)
+        self._learned(doc, text, signalled, mentions, drafts)
+        markets = {m.group("name") for m in MARKET_RE.finditer(text)}
+        market = markets.pop() if len(markets) == 1 else None
         named: list[tuple[int, str]] = []
         for d in drafts:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:
@@ -408,7 +410,7 @@ class ForecastFinder:
             if d.issuer is None and first is not None and d.notes_extra and not self._byline:
                 d.issuer = first
             elif d.issuer is None or d.issuer.lower() in self.patterns.self_words:
-                d.issuer = self._byline or self._resolve_self(doc, named, d.start)
+                d.issuer = self._byline or self._resolve_self(named, d.start, market)
         drafts.sort(key=lambda d: (d.start, d.prob_start))
         doc._.gw_forecasts = drafts
         return doc
