@@ -17,14 +17,8 @@ from pathlib import Path
 from gold_examples import run
 
 from extractors.nlp import get_extractor
-from extractors.nlp.forecasts.general import DOC_SIGNAL_RE
-from extractors.nlp.forecasts.learned import (
-    candidates,
-    features,
-    follows_from,
-    forecasting_document,
-)
-from extractors.nlp.forecasts.patterns import FORECAST_DOC_RE
+from extractors.nlp.forecasts.learned import candidates, features, follows_from
+from extractors.nlp.forecasts.patterns import document_signal
 
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
@@ -43,8 +37,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
             drafts = list(doc._.gw_forecasts or [])
             mentions = [(m.start, m.end) for m in doc._.gw_models or []] + [
                 (b.start, b.end) for b in doc._.gw_benchmarks or []]
-            forecasty = forecasting_document(
-                text, bool(FORECAST_DOC_RE.search(text) or DOC_SIGNAL_RE.search(text)))
+            forecasty = document_signal(text).predictions
             prev = None
             for c in candidates(text, doc._.gw_sentences or [], forecasty):
                 stext = text[c.sent_start:c.sent_end]

@@ -12,7 +12,6 @@ from ..learned.linear import load_model
 from ..sentences import HEADING, SENTENCE
 from .general import (
     CANDIDATE_RE,
-    DOC_SIGNAL_RE,
     WOULD_RE,
     ProbHit,
     find_probabilities,
@@ -25,7 +24,6 @@ from .learned import (
     features,
     follows_from,
     forecast_probability,
-    forecasting_document,
     hit_of,
     vetoed,
 )
@@ -35,12 +33,13 @@ from .patterns import (
     CONDITIONAL_RE,
     DENOMS,
     EXTRA_RULES,
-    FORECAST_DOC_RE,
     MARKET_RE,
     NAMED_FORECASTER_RE,
     PAREN_PREVIOUS_RE,
     PREVIOUS_RE,
     PUBLISHED_BY_RE,
+    DocumentSignal,
+    document_signal,
     forecast_patterns,
 )
 
@@ -318,7 +317,6 @@ class ForecastFinder:
         """Fourth pass: numbers the rules left, kept when the classifier says forecast."""
         if self.model is None:
             return
-        forecasty = forecasting_document(text, forecasty)
         prev: Candidate | None = None
         prev_yes = False
         for c in candidates(text, doc._.gw_sentences or [], forecasty):
@@ -338,7 +336,8 @@ class ForecastFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
         drafts: list[ForecastDraft] = []
-        forecasty = bool(FORECAST_DOC_RE.search(text))
+        signal: DocumentSignal = document_signal(text)
+        forecasty = signal.forecasty
         self._byline = _byline(text) if forecasty else None
         for sent in doc._.gw_sentences or []:
             if sent.kind != SENTENCE:
@@ -396,9 +395,8 @@ class ForecastFinder:
         # the general and learned passes read the same mentions and document signal
         mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
             (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        signalled = forecasty or bool(DOC_SIGNAL_RE.search(text))
-        self._general(doc, text, signalled, mentions, drafts)
-        self._learned(doc, text, signalled, mentions, drafts)
+        self._general(doc, text, signal.signalled, mentions, drafts)
+        self._learned(doc, text, signal.predictions, mentions, drafts)
         markets = {m.group("name") for m in MARKET_RE.finditer(text)}
         market = markets.pop() if len(markets) == 1 else None
         named: list[tuple[int, str]] = []

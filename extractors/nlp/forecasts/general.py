@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..numbers import SPELLED_1_99, TEENS_ALT, TENS_ALT, UNITS, UNITS_ALT, spelled_value
+from .patterns import CONDITION_CUE_RE
 
 _SMALLNUM = {**UNITS, "ten": 10, "a": 1, "an": 1}
 NUMW = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
@@ -65,19 +66,12 @@ _MEASURE_AFTER = re.compile(
     r"success\s+rate|solve|resolved\s+rate|on\s+(?:the\s+)?(?:[A-Z])|for\s+[A-Z])", re.I)
 _ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
 WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
-_COND_CTX = re.compile(r"\b(?:if|unless|should|were|in\s+which\s+case|what\s+would|provided|"
-                       r"assuming|conditional\s+on)\b", re.I)
 _SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*:")
 _LABEL_RE = re.compile(r"^(?:[A-Z][\w'’ -]{0,40}:\s+)")  # "Reply: ", "Top comment: "
 _ANSWER_TAIL = re.compile(r"^\s*(?:[,;.!)]|$|\s(?:easily|unchanged|tops|max|at\s+most|"
                           r"at\s+best|give\s+or\s+take|or\s+so|for\s+me|to\s+me|IMO)\b)", re.I)
 
 
-# the document talks about forecasting (in addition to patterns.FORECAST_DOC_RE)
-DOC_SIGNAL_RE = re.compile(
-    r"\b(?:I|we)['’]d\s+(?:peg|put|say|give|go|bet|call)\b|\bgut\s+(?:number|feel|call)\b|"
-    r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
-    r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
 # a sentence worth examining: a digit, a number word, or an odds idiom
 CANDIDATE_RE = re.compile(
     rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+odds|coin[-\s]?(?:flip|toss)|"
@@ -200,7 +194,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                                 near_before[-30:] + near_after[:20], re.I))
         if not ok:
             continue
-        cond = bool(WOULD_RE.search(before) and _COND_CTX.search(stext))
+        cond = bool(WOULD_RE.search(before) and CONDITION_CUE_RE.search(stext))
         out.append(ProbHit(value, ps, pe, kind, cond))
     return out
 

@@ -24,10 +24,9 @@ from .general import (
     measurement_cues,
     probability_value,
 )
+from .patterns import CONDITION_CUE_RE
 
 _TOK_RE = re.compile(r"[a-z][a-z'’-]*|\d+(?:\.\d+)?|[%¢$|:()?—–≥≤<>~+]|-(?=[a-z])")
-_COND_RE = re.compile(r"\b(?:if|unless|should|otherwise|assuming|conditional|provided|"
-                      r"what\s+would)\b", re.I)
 _SELF_RE = re.compile(r"\b(?:i|we|my|our|i['’]d|we['’]d|i['’]m|we['’]re|me|us)\b", re.I)
 _SCORE_HINT_RE = re.compile(r"\b(?:scor\w*|accuracy|benchmark\w*|pass@\d|win\s+rate)\b", re.I)
 WINDOW_BEFORE = 6
@@ -51,13 +50,6 @@ class Candidate:
 # words ("two-thirds") are probabilities too
 _ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?:/|-to-|\s+to\s+)(?P<b>\d{1,3})"
                       r"(?![\w/%-]|\.\d)", re.I)
-# a document of predictions is a forecasting document for this pass too
-_PREDICTIONS_RE = re.compile(r"\bpredictions?\b|\bmy\s+(?:number|odds)\b", re.I)
-
-
-def forecasting_document(text: str, rules_say: bool) -> bool:
-    """The rules' verdict, or a document that announces predictions."""
-    return rules_say or bool(_PREDICTIONS_RE.search(text))
 _FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
                    "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
                    "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
@@ -141,7 +133,7 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f["market"] = 1.0
     if _SELF_RE.search(stext):
         f["self"] = 1.0
-    if _COND_RE.search(stext):
+    if CONDITION_CUE_RE.search(stext):
         f["cond"] = 1.0
     if _SCORE_HINT_RE.search(stext):
         f["score_hint"] = 1.0
@@ -191,6 +183,6 @@ def hit_of(c: Candidate, text: str) -> ProbHit:
     under an if ("we'd go to 80% if ...")."""
     stext = text[c.sent_start:c.sent_end]
     ps = c.start - c.sent_start
-    cond = bool(WOULD_RE.search(stext[:ps]) and _COND_RE.search(stext)) or bool(
+    cond = bool(WOULD_RE.search(stext[:ps]) and CONDITION_CUE_RE.search(stext)) or bool(
         re.search(r"\botherwise\b", stext[ps:ps + 30], re.I))
     return ProbHit(c.value, ps, c.end - c.sent_start, c.kind, cond)

@@ -180,6 +180,38 @@ FORECAST_DOC_RE = re.compile(
     r"\b(?:forecast\w*|probabilit\w*|odds|chance|likelihood|question\s+#?\d|resolv\w+|"
     r"prediction market\w*|metaculus|manifold|polymarket|kalshi|credence|bet|"
     r"put\s+a\s+number\s+on|(?:I|we)['’]d\s+(?:put|say|go\s+to))\b", re.I)
+# the document talks about forecasting without the words above
+_DOC_SIGNAL_RE = re.compile(
+    r"\b(?:I|we)['’]d\s+(?:peg|put|say|give|go|bet|call)\b|\bgut\s+(?:number|feel|call)\b|"
+    r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
+    r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
+# a document of predictions
+_PREDICTIONS_RE = re.compile(r"\bpredictions?\b|\bmy\s+(?:number|odds)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSignal:
+    """How much a document talks about forecasts, in three widening tiers: ``forecasty``
+    (forecast words: looser phrasings and the byline issuer apply), ``signalled`` (also
+    "I'd put", "credence": the general detector's looser mode) and ``predictions`` (also
+    "my predictions": the learned pass's wider candidates)."""
+
+    forecasty: bool
+    signalled: bool
+    predictions: bool
+
+
+def document_signal(text: str) -> DocumentSignal:
+    forecasty = bool(FORECAST_DOC_RE.search(text))
+    signalled = forecasty or bool(_DOC_SIGNAL_RE.search(text))
+    return DocumentSignal(forecasty, signalled,
+                          signalled or bool(_PREDICTIONS_RE.search(text)))
+
+
+# a condition on a would-clause or a feature of one: "we'd go to 80% if ...", "otherwise 40%"
+CONDITION_CUE_RE = re.compile(
+    r"\b(?:if|unless|should|were|otherwise|in\s+which\s+case|what\s+would|provided|"
+    r"assuming|conditional(?:\s+on)?)\b", re.I)
 CONDITIONAL_RE = re.compile(
     r"\b(?:if|unless|would|could|might|should)\b|['’]d\b|\bconversely\b|\bwhat would\b", re.I)
 BYLINE_RE = re.compile(
