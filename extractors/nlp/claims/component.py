@@ -37,6 +37,7 @@ class ClaimDraft:
     models: list[str]
     benchmarks: list[str]
     has_figure: bool
+    keyword_hits: dict[str, int] = field(default_factory=dict)
     hedged: bool = False
     stance: str = "neutral"
     speaker: str | None = None
@@ -70,7 +71,8 @@ class ClaimFinder:
         self.model = load_model("claim")
         self.dim_model = load_model("dimensions")
 
-    def is_claim(self, sent: Sentence, stext: str, has_signal: bool) -> bool:
+    def is_claim(self, sent: Sentence, stext: str, has_signal: bool,
+                 keyword_hits: dict[str, int]) -> bool:
         """Declarative, long enough, not meta/navigation, and about the topic."""
         if sent.kind != SENTENCE:
             return False
@@ -91,17 +93,14 @@ class ClaimFinder:
             return True
         # short evaluative sentences ("The price is subsidised.") are claims too: any
         # dimension keyword or stance cue counts as topical evidence
-        return bool(self.dimension_hits(s, []) or self.evaluative.search(s))
+        return bool(self.dimension_hits(s, keyword_hits, []) or self.evaluative.search(s))
 
-    def dimension_hits(self, stext: str, benchmarks: list[str]) -> dict[str, int]:
+    def dimension_hits(self, stext: str, keyword_hits: dict[str, int], benchmarks: list[str]
+                       ) -> dict[str, int]:
         """Dimension -> keyword hits; benchmark dimensions count unless the sentence is
         about evaluation itself (a benchmark named as the object of critique); weak
         keywords only when nothing else matched. Empty when there is no evidence."""
-        hits: dict[str, int] = {}
-        for name, rx in self.p.dimensions:
-            n = len(rx.findall(stext))
-            if n:
-                hits[name] = n
+        hits = dict(keyword_hits)
         if "evaluation" not in hits:
             for b in benchmarks:
                 d = self.bench_dim.get(b)
@@ -114,10 +113,10 @@ class ClaimFinder:
                     hits[name] = n
         return hits
 
-    def dimensions(self, stext: str, benchmarks: list[str], fallback: str = "overall"
-                   ) -> list[str]:
+    def dimensions(self, stext: str, keyword_hits: dict[str, int], benchmarks: list[str],
+                   fallback: str = "overall") -> list[str]:
         """Most-hit dimensions first, capped; ``fallback`` when there is no evidence."""
-        hits = self.dimension_hits(stext, benchmarks)
+        hits = self.dimension_hits(stext, keyword_hits, benchmarks)
         if not hits:
             return [fallback]
         ranked = sorted(hits, key=lambda k: -hits[k])
@@ -151,11 +150,14 @@ class ClaimFinder:
             s_benches = [m.canonical for m in benches[bi:bi + 50] if a <= m.start < b]
             has_fig = any(a <= f.start < b for f in figures[fi:fi + 50])
             stext = text[a:b]
-            if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig)):
+            if sent.kind != SENTENCE:
+                continue
+            kw = self.p.keyword_hits(stext)
+            if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig), kw):
                 continue
             draft = ClaimDraft(
-                a, b, stext, self.dimensions(stext, s_benches, ""),
-                list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig)
+                a, b, stext, self.dimensions(stext, kw, s_benches, ""),
+                list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig, kw)
             tags = [(m.start - a, m.end - a, "<model>") for m in models[mi:mi + 50]
                     if a <= m.start < b]
             tags += [(m.start - a, m.end - a, "<bench>") for m in benches[bi:bi + 50]
@@ -176,7 +178,8 @@ class ClaimFinder:
                 d.dimensions = [fallback]
             if self.dim_model is not None:
                 feats = dimension_features(d.text, [self.bench_dim[b] for b in d.benchmarks
-                                                    if b in self.bench_dim], d.dimensions)
+                                                    if b in self.bench_dim], d.dimensions,
+                                           d.keyword_hits)
                 prob = dict(zip(self.dim_model.labels, self.dim_model.probabilities(feats),
                                 strict=True))
                 d.dimensions = hybrid_dimensions(prob, d.dimensions)

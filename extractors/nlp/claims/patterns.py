@@ -22,6 +22,16 @@ class ClaimPatterns:
     max_labels: int = 3
     topic_words: re.Pattern[str] | None = None
 
+    def keyword_hits(self, text: str) -> dict[str, int]:
+        """Dimension -> hits of its keywords in the text (the weak keywords aside): read
+        once per sentence by the rules and by the learned dimension model."""
+        hits: dict[str, int] = {}
+        for name, rx in self.dimensions:
+            n = len(rx.findall(text))
+            if n:
+                hits[name] = n
+        return hits
+
 
 @cache
 def claim_patterns() -> ClaimPatterns:

@@ -139,20 +139,19 @@ def stance_features(text: str, sides: list[Side],
     return feats
 
 
-def dimension_features(text: str, bench_dims: list[str], rule_dims: list[str] | None = None
-                       ) -> dict[str, float]:
-    """Keyword hits per dimension (the rules), benchmark dimensions, the labels the rules
-    chose (``rule_dims``, in rank order), and n-grams."""
-    p = claim_patterns()
+def dimension_features(text: str, bench_dims: list[str], rule_dims: list[str] | None = None,
+                       keyword_hits: dict[str, int] | None = None) -> dict[str, float]:
+    """Keyword hits per dimension (the rules'; counted here when not given), benchmark
+    dimensions, the labels the rules chose (``rule_dims``, in rank order), and n-grams."""
+    if keyword_hits is None:
+        keyword_hits = claim_patterns().keyword_hits(text)
     feats = ngrams(_tokens(text.lower()))
     for i, d in enumerate(rule_dims or []):
         feats[f"rule={d}"] = 1.0
         if i == 0:
             feats[f"rule1={d}"] = 1.0
-    for name, rx in p.dimensions:
-        n = len(rx.findall(text))
-        if n:
-            feats[f"kw={name}"] = min(float(n), 2.0)
+    for name, n in keyword_hits.items():
+        feats[f"kw={name}"] = min(float(n), 2.0)
     for d in bench_dims:
         feats[f"bench={d}"] = 1.0
     return feats
