@@ -43,6 +43,11 @@ def claim(text: str) -> Claim:
     "Sources: Stanford HAI, Epoch AI, LLM Stats",
     "Examples include:",
     "Share this article",
+    "[Photo: an engineer presents open-model benchmark results on the main stage.]",
+    '[4] Deng et al., "Benchmark exposure in open pretraining corpora," 2026.',
+    "Tomas Ribeiro is a contributing editor who writes about open-weight AI models.",
+    "This brief reflects the views of its authors, not of the open-model labs it covers.",
+    "Now look at the benchmark bill.",
 ])
 def test_non_claims(text: str) -> None:
     assert claims(text) == []

@@ -129,3 +129,13 @@ def test_variants_generation() -> None:
     v = alias_variants("ARC-AGI-2", split_version=False)
     assert {"ARC AGI 2", "ARC-AGI-2", "ARC AGI-2", "ARC-AGI2"} <= set(v)
     assert alias_variants("GSM8K", split_version=False) == ["GSM8K"]
+
+
+def test_a_model_named_by_its_version_alone() -> None:
+    # after the full name, and (registry models) wherever the text names the family's maker
+    assert models("DeepSeek V3.2 leads the open pack. A month on, V3.2 still does.") == {
+        "DeepSeek V3.2": "deepseek-v3.2", "V3.2": "deepseek-v3.2"}
+    assert models("DeepSeek said on Monday that V3.2 costs less.") == {"V3.2": "deepseek-v3.2"}
+    assert models("Section V3.2 of the draft covers export rules.") == {}
+    assert models("Kimi K9 is out; K9 tops the open board.") == {
+        "Kimi K9": "kimi-k9", "K9": "kimi-k9"}

@@ -183,3 +183,15 @@ def test_a_market_questions_threshold_is_not_a_figure() -> None:
     text = ('"Will an open-weight model score 75% or higher on SWE-bench Verified by June?" '
             "Kimi-K2.5 scores 71.3% on SWE-bench Verified today.")
     assert [f.value for f in figures(text)] == [71.3]
+
+
+def test_table_cell_naming_a_model_with_its_score_and_an_untied_gap_column() -> None:
+    text = ("| Benchmark | Best open (score) | Best closed (score) | Gap |\n|---|---|---|---|\n"
+            "| GPQA Diamond | Kimi-K2.5 (84.1) | Gemini 3.1 Pro (88.9) | 4.8 |\n"
+            "| HLE | GLM-5.2 (31.0) | Claude Mythos (44.5) | 13.5 |\n")
+    got = {(f.value, f.kind, f.model, f.benchmark) for f in figures(text)}
+    assert got == {(84.1, "score", "kimi-k2.5", "gpqa-diamond"),
+                   (88.9, "score", "gemini-3.1-pro", "gpqa-diamond"),
+                   (4.8, "gap", None, "gpqa-diamond"),
+                   (31.0, "score", "glm-5.2", "hle"), (44.5, "score", "claude-mythos", "hle"),
+                   (13.5, "gap", None, "hle")}

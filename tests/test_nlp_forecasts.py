@@ -191,3 +191,26 @@ def test_learned_pass_reads_a_list_of_predictions() -> None:
     assert _rules_alone(_PREDICTIONS) == []
     got = {f.probability for f in forecasts(_PREDICTIONS)}
     assert {0.3, 0.5} <= got and 0.8 not in got  # the 80% is the proposition's score
+
+
+def test_stakes_and_odds_written_without_a_probability_word() -> None:
+    # staked on a proposition, or odds against: forecasts in any document
+    assert _probs("I give it 40% that DeepSeek ships V4 before January. "
+                  "I put 55% on an open model topping the text board by March.") == [
+        (0.4, False), (0.55, False)]
+    assert _probs("An open model wins gold at the next IMO? Three-to-one against.") == [
+        (0.25, False)]
+    assert _probs("Kimi-K2.5 won 3 to 1 against GPT-4o in blind votes.") == []
+    assert _probs("The lab puts 20% of its compute on RL.") == []
+
+
+def test_even_money_splits_and_bare_stakes_in_a_forecasting_document() -> None:
+    text = ("My forecasts for 2027.\n"
+            "Odds that Mistral releases open weights before summer: even money.\n"
+            "An open model matches GPT-4o on HLE by end-2027: 55/45, lean yes.\n"
+            "Last month I said 40%. I'm now higher: call it 60.\n"
+            "If DeepSeek ships a new post-training method, I'd move that to something like 70.")
+    assert _probs(text) == [(0.5, False), (0.55, False), (0.4, False), (0.6, False),
+                            (0.7, True)]
+    # outside such a document a split is a split
+    assert _probs("We trained on an 80/20 mix of code and prose.") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -22,6 +23,62 @@ from .patterns import (
 )
 
 MODEL, BENCH, ORG = "M", "B", "O"
+# "DeepSeek V4-Pro" -> "V4-Pro", "Kimi K3" -> "K3": the version a text uses alone once
+# it has named the family
+_SIZE_ONLY_RE = re.compile(r"^[A-Z]?\d+(?:\.\d+)?[BMKT]$")
+_SHORT_FORM_RE = re.compile(r"^[A-Za-z]+[\s-]+(?P<short>[A-Z][\w.]*\d[\w.-]*(?:\s[A-Z][a-z]+)?)$")
+
+
+def short_form(name: str) -> str | None:
+    """"DeepSeek-V4-Pro" -> "V4-Pro"; None when the name has no such version part."""
+    hit = _SHORT_FORM_RE.match(name)
+    if not hit or len(hit.group("short")) < 2 or _SIZE_ONLY_RE.match(hit.group("short")):
+        return None  # "Hunyuan-A13B": a size, not a version
+    return hit.group("short")
+
+
+def registry_short_forms(registry: Registry) -> dict[str, tuple[RegistryModel, tuple[str, ...]]]:
+    """Short form -> (the one registry model it names, the family/organization words one
+    of which the text must use for the short form to count: "K3" needs "Kimi")."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for m in registry.models:
+        for name in (m.name, *m.aliases):
+            short = short_form(name)
+            if short:
+                found[short].add(m.id)
+    out: dict[str, tuple[RegistryModel, tuple[str, ...]]] = {}
+    for short, ids in found.items():
+        if len(ids) == 1:
+            m = registry.model_by_id[next(iter(ids))]
+            out[short] = (m, tuple(w for w in (m.family, m.organization) if w))
+    return out
+
+
+def short_forms(text: str, models: list[ModelMention], taken: list[tuple[int, int]],
+                registry_shorts: dict[str, tuple[RegistryModel, tuple[str, ...]]]
+                ) -> list[ModelMention]:
+    """Mentions of a model by its version alone ("V4-Pro", "K3"): of a model the text
+    names in full, or of a registry model whose family or maker the text names."""
+    shorts: dict[str, ModelMention] = {}
+    for m in models:
+        short = short_form(m.mention)
+        if short:
+            shorts.setdefault(short, m)
+    for short, (reg, anchors) in registry_shorts.items():
+        if short not in shorts and short in text and any(
+                re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in anchors):
+            shorts[short] = ModelMention(short, reg.id, reg.family, reg.organization,
+                                         reg.openness, 0, 0)
+    out: list[ModelMention] = []
+    for short, m in shorts.items():
+        for hit in re.finditer(rf"(?<![\w.-]){re.escape(short)}(?![\w-]|\.\d)", text):
+            a, b = hit.span()
+            if any(a < e and s < b for s, e in taken):
+                continue
+            out.append(ModelMention(short, m.canonical, m.family, m.organization, m.openness,
+                                    a, b))
+            taken.append((a, b))
+    return out
 _PRIORITY = {BENCH: 0, MODEL: 1, ORG: 2}
 _COORD = frozenset({"/", ",", "and", "or", "&", "vs", "vs.", "versus"})
 
@@ -58,6 +115,7 @@ class EntityRecognizer:
         self.models = self.registry.model_by_id
         self.benchmarks = self.registry.benchmark_by_id
         self.orgs = {o.id: o for o in self.registry.organizations}
+        self.registry_shorts = registry_short_forms(self.registry)
         self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.keys: dict[int, tuple[str, str]] = {}
@@ -285,6 +343,9 @@ class EntityRecognizer:
             else:
                 o = self.orgs[c.ident]
                 orgs.append(OrgMention(surface, o.id, o.name, c.start, c.end))
+        taken = [(m.start, m.end) for m in models] + [(b.start, b.end) for b in benches]
+        models = sorted(models + short_forms(text, models, taken, self.registry_shorts),
+                        key=lambda m: m.start)
         doc._.gw_models = models
         doc._.gw_benchmarks = benches
         doc._.gw_orgs = orgs

@@ -35,6 +35,7 @@ from .patterns import (
     SPELLED_PRE_RE,
     SPELLED_UNIT_RE,
     TABLE_KIND_WORDS,
+    TABLE_NAMED_NUM_RE,
     TABLE_NUM_RE,
     figure_cues,
     parse_num,
@@ -558,15 +559,19 @@ class FigureFinder:
             row_b = self._entity_in(benches, la, lb)
             cell_m = [self._entity_in(models, a, b) for a, b in cells]
             for ci, (a, b) in enumerate(cells):
-                if ci == label_col or _overlaps(a, b, blocked):
+                if ci == label_col:
                     continue
                 m = TABLE_NUM_RE.match(text[a:b])
-                if not m:
+                in_cell = None
+                if not m and cell_m[ci]:  # "GLM-5.3 (86.4)": the cell's own model's score
+                    m = TABLE_NAMED_NUM_RE.search(text[a:b])
+                    in_cell = cell_m[ci]
+                if not m or _overlaps(a + m.start(), a + m.end(), blocked):
                     continue
                 col_b = head_b[ci] if ci < len(head_b) else None
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
-                model = row_m or col_m
+                model = in_cell or row_m or col_m
                 if model is None and ci > label_col:
                     model = next((x for x in reversed(cell_m[label_col + 1:ci]) if x), None)
                 bench = col_b or row_b or table_bench
@@ -588,6 +593,9 @@ class FigureFinder:
                     unit, kind = "months", "lag"
                 if unit == "Elo":
                     unit, kind = "elo", "elo"
+                if kind == "gap" and in_cell is None and not (row_m or col_m) and sum(
+                        1 for x in cell_m if x) >= 2:
+                    model = None  # a gap between the row's two model cells is neither's
                 v1 = parse_num(m.group("v1"))
                 v2 = parse_num(m.group("v2")) if m.group("v2") else None
                 na = a + m.start("v1")

@@ -107,6 +107,10 @@ TABLE_NUM_RE = re.compile(
     rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
     r"(?P<unit>%|pp|x|B|T|Elo|months?)?\s*[*†‡]*\s*$"
 )
+# a cell naming a model with its score in brackets: "| GLM-5.3 (86.4) |"
+TABLE_NAMED_NUM_RE = re.compile(
+    rf"\((?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?(?P<unit>%|pp|Elo)?\)"
+    r"\s*[*†‡]*\s*$")
 TABLE_KIND_WORDS = {
     "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
     "price": ("cost", "$"), "cost": ("cost", "$"), "$": ("cost", "$"),

@@ -17,6 +17,7 @@ from .general import (
     find_probabilities,
     name_like,
     speaker,
+    stated_odds,
 )
 from .learned import (
     Candidate,
@@ -280,7 +281,7 @@ class ForecastFinder:
             a, b = sent.start, sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
-            hits = find_probabilities(stext, forecasty, spans)
+            hits = find_probabilities(stext, forecasty, spans) + stated_odds(stext, forecasty)
             if not hits:
                 continue
             for hit in hits:

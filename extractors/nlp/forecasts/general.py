@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import SPELLED_1_99, TEENS_ALT, TENS_ALT, UNITS, UNITS_ALT, spelled_value
+from ..numbers import (
+    SPELLED_1_99,
+    TEENS,
+    TEENS_ALT,
+    TENS_ALT,
+    UNITS,
+    UNITS_ALT,
+    spelled_value,
+)
 from .patterns import CONDITION_CUE_RE
 
 _SMALLNUM = {**UNITS, "ten": 10, "a": 1, "an": 1}
@@ -64,6 +72,10 @@ _MEASURE_AFTER = re.compile(
     r"decrease|discount|off\b|margin|lead|gap|edge|improvement|gain|rise|drop|jump|cut|"
     r"share|reduction|quarter|year[-\s]over|yoy|qoq|of\s+the\s+time|win\s+rate|"
     r"success\s+rate|solve|resolved\s+rate|on\s+(?:the\s+)?(?:[A-Z])|for\s+[A-Z])", re.I)
+# a number staked on a proposition: "I give it 40% that ...", "we put 55% on ..."
+_STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
+                           r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
+_STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
 _ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
 WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
 _SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*:")
@@ -74,7 +86,7 @@ _ANSWER_TAIL = re.compile(r"^\s*(?:[,;.!)]|$|\s(?:easily|unchanged|tops|max|at\s
 
 # a sentence worth examining: a digit, a number word, or an odds idiom
 CANDIDATE_RE = re.compile(
-    rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+odds|coin[-\s]?(?:flip|toss)|"
+    rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+(?:odds|money)|coin[-\s]?(?:flip|toss)|"
     r"toss[-\s]?up", re.I)
 _MOVE_FRAME = re.compile(
     r"\b(?:lower|raise|drop|fall|go|jump|move|push|get|cut|bump|revise|update|take|bring|"
@@ -180,7 +192,9 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
         if kind == "dec" and not (NEAR_FRAME.search(near_before) or colon_answer):
             continue  # decimals need a frame right before them
         strong = kind in ("even",) or (kind == "frac" and re.match(
-            r"^\s*(?:chance|odds|shot|probability)", after, re.I))
+            r"^\s*(?:chance|odds|shot|probability)", after, re.I)) or bool(
+            kind in ("pct", "wpct", "dec") and _STAKE_BEFORE.search(before)
+            and _STAKE_AFTER.match(after))
         ok = bool(strong or near_frame or (kind == "cents"))
         if forecasty and not ok and _MOVE_FRAME.search(before) and re.search(
                 r"\b(?:I|we|us|me|our|my|would|could|['’]d)\b", before[clause_start:], re.I):
@@ -196,6 +210,53 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             continue
         cond = bool(WOULD_RE.search(before) and CONDITION_CUE_RE.search(stext))
         out.append(ProbHit(value, ps, pe, kind, cond))
+    return out
+
+
+# odds against: "three-to-one against", "4:1 against" (not "won 3 to 1 against GPT-5.6",
+# a tally)
+_ODDS_AGAINST_RE = re.compile(
+    rf"(?<![\w.$/])(?P<a>{NUMW}|{TEENS_ALT})\s*(?:-to-|\s+to\s+|:)\s*(?P<b>{NUMW}|{TEENS_ALT})"
+    r"\s+against\b(?!\s+(?:the\s+)?(?-i:[A-Z0-9]))", re.I)
+_EVEN_MONEY_RE = re.compile(r"\beven\s+money\b", re.I)
+# a split that sums to 100: "55/45, lean yes"
+_SPLIT_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,2})\s?/\s?(?P<b>\d{1,2})(?![\w/%.]|\.\d)")
+# a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
+# to something like 50"
+_BARE_STAKE_RE = re.compile(
+    r"(?:\b(?:I|we)['’]d\s+(?:say|go\s+to|move\s+(?:that|it|this|us|me)\s+to|put\s+it\s+at)"
+    r"|\bcall\s+it)\s+(?:something\s+like\s+|about\s+|around\s+|roughly\s+|"
+    r"closer\s+to\s+|maybe\s+)*(?P<n>\d{1,2})(?=\s*(?:[.,;!)]|$|\s(?:if|by|on|that|for|"
+    r"unless|or)\b))", re.I)
+
+
+def _small(word: str) -> int:
+    w = word.lower()
+    return int(w) if w.isdigit() else _SMALLNUM.get(w) or TEENS.get(w, 0)
+
+
+def stated_odds(stext: str, forecasty: bool) -> list[ProbHit]:
+    """Probabilities written as odds or stakes rather than as a probability expression:
+    odds against anywhere; "even money", a 100-sum split and a bare first-person
+    number only in a document about forecasts."""
+    out: list[ProbHit] = []
+    cond = bool(CONDITION_CUE_RE.search(stext))
+    for m in _ODDS_AGAINST_RE.finditer(stext):
+        a, b = _small(m.group("a")), _small(m.group("b"))
+        if a and b:
+            out.append(ProbHit(b / (a + b), m.start(), m.end(), "odds", False))
+    if not forecasty:
+        return out
+    for m in _EVEN_MONEY_RE.finditer(stext):
+        out.append(ProbHit(0.5, m.start(), m.end(), "even", False))
+    for m in _SPLIT_RE.finditer(stext):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a + b == 100 and a != b:
+            out.append(ProbHit(a / 100, m.start(), m.end(), "split", False))
+    for m in _BARE_STAKE_RE.finditer(stext):
+        would = not m.group(0).lower().startswith("call")
+        out.append(ProbHit(int(m.group("n")) / 100, m.start("n"), m.end("n"), "pct",
+                           would and cond))
     return out
 
 
