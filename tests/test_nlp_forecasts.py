@@ -214,3 +214,14 @@ def test_even_money_splits_and_bare_stakes_in_a_forecasting_document() -> None:
                             (0.7, True)]
     # outside such a document a split is a split
     assert _probs("We trained on an 80/20 mix of code and prose.") == []
+
+
+def test_conditional_forecasts_by_their_condition() -> None:
+    text = ("Our forecasts, by The Gap Letter.\n"
+            "A sub-20-point Elo gap held through December would push the aggregate above 35%.\n"
+            "Conversely, a Kimi-K2.5 successor at 70 would take me to a coin flip.\n"
+            "If that happens, we put the chance of a closed lead in 2027 at about one in five.\n"
+            "Benali gave one in four, and maybe forty percent if labs open-source environments.\n"
+            "We put the chance that an open model tops the Arena by June at 30%.")
+    assert _probs(text) == [(0.35, True), (0.5, True), (0.2, True), (0.25, False), (0.4, True),
+                            (0.3, False)]

@@ -83,7 +83,7 @@ def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, 
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.01, thr=0.4)
+    ap = trainer_parser(l2=0.005, thr=0.4)
     ap.add_argument("--dl2", type=float, default=0.01)
     ap.add_argument("--cap", type=int, default=3)
     ap.add_argument("--hthr", type=float, default=ADD_AT)

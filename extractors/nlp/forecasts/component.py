@@ -12,9 +12,9 @@ from ..learned.linear import load_model
 from ..sentences import HEADING, SENTENCE
 from .general import (
     CANDIDATE_RE,
-    WOULD_RE,
     ProbHit,
     find_probabilities,
+    is_conditional,
     name_like,
     speaker,
     stated_odds,
@@ -53,7 +53,6 @@ _SUBJ_TRAIL_RE = re.compile(
     r"cautious|upbeat)\s*$", re.I)
 _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
                             re.I)
-_IF_RE = re.compile(r"\b(?:if|unless|should|were)\b", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
@@ -202,8 +201,7 @@ class ForecastFinder:
                 if kind == "move":
                     cond = bool(CONDITIONAL_RE.search(stext))
                 else:  # "If an open model wins, we'd be at 80%": a would-clause under an if
-                    clause = stext[clause_start:ps]
-                    cond = bool(WOULD_RE.search(clause) and _IF_RE.search(stext))
+                    cond = is_conditional(stext, ps, pe)
                 drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
                                             True))
                 p0 = m.groupdict().get("p0")

@@ -208,8 +208,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                                 near_before[-30:] + near_after[:20], re.I))
         if not ok:
             continue
-        cond = bool(WOULD_RE.search(before) and CONDITION_CUE_RE.search(stext))
-        out.append(ProbHit(value, ps, pe, kind, cond))
+        out.append(ProbHit(value, ps, pe, kind, is_conditional(stext, ps, pe)))
     return out
 
 
@@ -240,24 +239,47 @@ def stated_odds(stext: str, forecasty: bool) -> list[ProbHit]:
     odds against anywhere; "even money", a 100-sum split and a bare first-person
     number only in a document about forecasts."""
     out: list[ProbHit] = []
-    cond = bool(CONDITION_CUE_RE.search(stext))
     for m in _ODDS_AGAINST_RE.finditer(stext):
         a, b = _small(m.group("a")), _small(m.group("b"))
         if a and b:
-            out.append(ProbHit(b / (a + b), m.start(), m.end(), "odds", False))
+            out.append(ProbHit(b / (a + b), m.start(), m.end(), "odds",
+                               is_conditional(stext, m.start(), m.end())))
     if not forecasty:
         return out
     for m in _EVEN_MONEY_RE.finditer(stext):
-        out.append(ProbHit(0.5, m.start(), m.end(), "even", False))
+        out.append(ProbHit(0.5, m.start(), m.end(), "even",
+                           is_conditional(stext, m.start(), m.end())))
     for m in _SPLIT_RE.finditer(stext):
         a, b = int(m.group("a")), int(m.group("b"))
         if a + b == 100 and a != b:
-            out.append(ProbHit(a / 100, m.start(), m.end(), "split", False))
+            out.append(ProbHit(a / 100, m.start(), m.end(), "split",
+                               is_conditional(stext, m.start(), m.end())))
     for m in _BARE_STAKE_RE.finditer(stext):
-        would = not m.group(0).lower().startswith("call")
         out.append(ProbHit(int(m.group("n")) / 100, m.start("n"), m.end("n"), "pct",
-                           would and cond))
+                           is_conditional(stext, m.start("n"), m.end("n"))))
     return out
+
+
+# "If that happens, we put it at one in five"; "maybe forty percent if someone ..."
+_LEADING_IF_RE = re.compile(r"^\W*(?:if|unless|should|assuming|provided|in\s+the\s+event)\b",
+                            re.I)
+_IF_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?[\"”’']?\s*,?\s*(?:if|unless|"
+                          r"provided|assuming|should)\b", re.I)
+
+
+def is_conditional(stext: str, ps: int, pe: int) -> bool:
+    """Whether the probability at ``stext[ps:pe]`` holds only under a condition: a
+    would-clause under a condition or moving the number ("would push us above 35%",
+    "Conversely, X would take me to a coin flip"), a number after a leading if-clause,
+    one followed by its if-clause, or an "otherwise" value."""
+    before = stext[:ps]
+    if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(stext) or _MOVE_FRAME.search(before)
+                                    or re.search(r"\bconversely\b", before, re.I)):
+        return True
+    if _LEADING_IF_RE.match(stext) and "," in before:
+        return True
+    return bool(_IF_AFTER_RE.match(stext, pe)) or bool(
+        re.search(r"\botherwise\b", stext[ps:ps + 30], re.I))
 
 
 def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:

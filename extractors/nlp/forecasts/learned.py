@@ -19,8 +19,8 @@ from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .general import (
     MARKET_CTX,
     PROB_EXPR,
-    WOULD_RE,
     ProbHit,
+    is_conditional,
     measurement_cues,
     probability_value,
 )
@@ -167,10 +167,14 @@ _FROM_RE = re.compile(r"\b(?:from|was|previously|prior(?:\s+week)?|previous)\s*:
 
 def follows_from(text: str, prev: Candidate | None, c: Candidate) -> bool:
     """"22% of traffic, up from 15%": the earlier value of a number already decided,
-    in the same sentence within a few words, shares its decision."""
+    in the same sentence within a few words, shares its decision; so does the next cell
+    of a table row when it holds the same kind of number ("| 41% | 38% |": now, prior)."""
     if prev is None or prev.sent_start != c.sent_start or c.start - prev.end > 40:
         return False
-    return bool(_FROM_RE.search(text[prev.end:c.start]))
+    between = text[prev.end:c.start]
+    if c.in_table and prev.in_table and c.kind == prev.kind and not between.strip(" \t|"):
+        return True
+    return bool(_FROM_RE.search(between))
 
 
 def forecast_probability(model: LinearModel, feats: dict[str, float]) -> float:
@@ -179,10 +183,9 @@ def forecast_probability(model: LinearModel, feats: dict[str, float]) -> float:
 
 
 def hit_of(c: Candidate, text: str) -> ProbHit:
-    """The candidate as a ProbHit (sentence offsets), conditional when a would-clause sits
-    under an if ("we'd go to 80% if ...")."""
+    """The candidate as a ProbHit (sentence offsets), conditional as general.is_conditional
+    says ("we'd go to 80% if ...")."""
     stext = text[c.sent_start:c.sent_end]
     ps = c.start - c.sent_start
-    cond = bool(WOULD_RE.search(stext[:ps]) and CONDITION_CUE_RE.search(stext)) or bool(
-        re.search(r"\botherwise\b", stext[ps:ps + 30], re.I))
-    return ProbHit(c.value, ps, c.end - c.sent_start, c.kind, cond)
+    return ProbHit(c.value, ps, c.end - c.sent_start, c.kind,
+                   is_conditional(stext, ps, c.end - c.sent_start))
