@@ -6,10 +6,10 @@ cross-validate them against the rules, grouped by document.
     .venv/bin/python training/train_linear.py training/examples.jsonl --cv      # compare
     .venv/bin/python training/train_linear.py training/examples.jsonl --write   # ship
 
---write stores extractors/nlp/models/stance.json (the dimension classifier, alone or
-combined with the rules, is only cross-validated: it loses to the keyword rules). Only
-dev, dev2, dev3, dev4 and seed gold may ever be in the examples file; the test split is
-for reporting.
+--write stores extractors/nlp/models/stance.json and dimensions.json (the dimension model
+keeps, drops or adds labels on top of the keyword rules: alone it loses to them). Only dev
+and seed gold may ever be in the examples file (the builders refuse test splits); the test
+splits are for reporting. training/README.md has the full command.
 """
 
 from __future__ import annotations
