@@ -225,3 +225,21 @@ def test_conditional_forecasts_by_their_condition() -> None:
             "We put the chance that an open model tops the Arena by June at 30%.")
     assert _probs(text) == [(0.35, True), (0.5, True), (0.2, True), (0.25, False), (0.4, True),
                             (0.3, False)]
+
+
+def test_a_documents_own_forecasts_go_to_the_author_its_head_names() -> None:
+    memo = ("HARROWGATE CAPITAL PARTNERS — INTERNAL MEMORANDUM\n\n"
+            "From: Priya Ramaswamy, Partner\nDate: 14 November 2026\n\n"
+            "We put the probability that an open model leads the Arena by June at 30%.")
+    assert [(f.issuer, f.probability) for f in forecasts(memo)] == [
+        ("Harrowgate Capital Partners", 0.3)]
+    blog = ("Weights & Measures #88 — Odds and ends\nJun Park · Nov 19, 2026\n\n"
+            "I put the chance that Kimi-K2.5 tops the open board in March at 40%.")
+    assert [(f.issuer, f.probability) for f in forecasts(blog)] == [("Jun Park", 0.4)]
+    post = ("my 2027 predictions\n\nPosted on November 28, 2026 by Jess Okonkwo · 6 comments\n\n"
+            "1. An open model tops the Arena text board. Probability: 35%.")
+    assert [(f.issuer, f.probability) for f in forecasts(post)] == [("Jess Okonkwo", 0.35)]
+    # a masthead that names no organization is not taken for one
+    shout = ("FORECAST SUMMARY — Question 7\n\nPrepared by the Northfield Forecasting "
+             "Collective · Panel of 23\n\nThe aggregate probability is 35%.")
+    assert [f.issuer for f in forecasts(shout)] == ["Northfield Forecasting Collective"]

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from ..learned.linear import load_model
 from ..sentences import HEADING, SENTENCE
+from .byline import document_author
 from .general import (
     CANDIDATE_RE,
     ProbHit,
@@ -30,7 +31,6 @@ from .learned import (
 )
 from .patterns import (
     AND_ALSO_RE,
-    BYLINE_RE,
     CONDITIONAL_RE,
     DENOMS,
     EXTRA_RULES,
@@ -131,17 +131,6 @@ def _subject(prefix: str) -> str | None:
             and (len(words) == 1 or first not in ("the", "top")):
         return None
     return " ".join(words)
-
-
-def _byline(text: str) -> str | None:
-    """'By the Lumen Forecasting desk | ...' / 'Posted by Ravi Okafor' -> the name."""
-    for m in BYLINE_RE.finditer(text[:2000]):
-        line_end = text.find("\n", m.start())
-        line = text[m.start(): line_end if line_end >= 0 else len(text)]
-        if len(line) > 90:
-            continue
-        return re.sub(r"\s+(?:team|desk|group|staff)$", "", m.group("name").strip(), flags=re.I)
-    return None
 
 
 class ForecastFinder:
@@ -337,7 +326,7 @@ class ForecastFinder:
         drafts: list[ForecastDraft] = []
         signal: DocumentSignal = document_signal(text)
         forecasty = signal.forecasty
-        self._byline = _byline(text) if forecasty else None
+        self._author = document_author(text)
         for sent in doc._.gw_sentences or []:
             if sent.kind != SENTENCE:
                 continue
@@ -403,11 +392,13 @@ class ForecastFinder:
             if d.issuer and d.issuer.lower() not in self.patterns.self_words:
                 named.append((d.start, d.issuer))
         first = named[0][1] if named else None
+        byline = self._author.person or self._author.org
         for d in drafts:
-            if d.issuer is None and first is not None and d.notes_extra and not self._byline:
+            if d.issuer is None and first is not None and d.notes_extra and not byline:
                 d.issuer = first
             elif d.issuer is None or d.issuer.lower() in self.patterns.self_words:
-                d.issuer = self._byline or self._resolve_self(named, d.start, market)
+                d.issuer = self._author.issuer_for(d.issuer) or self._resolve_self(
+                    named, d.start, market)
         drafts.sort(key=lambda d: (d.start, d.prob_start))
         doc._.gw_forecasts = drafts
         return doc
