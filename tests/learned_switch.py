@@ -9,11 +9,12 @@ from extractors.nlp import Extractor
 
 
 @contextmanager
-def rules_alone(extractor: Extractor, pipe: str) -> Iterator[None]:
-    """Within the block the component ``pipe`` runs without its learned model."""
+def rules_alone(extractor: Extractor, pipe: str, attr: str = "model") -> Iterator[None]:
+    """Within the block the component ``pipe`` runs without its learned model ``attr``."""
     component = extractor.nlp.get_pipe(pipe)
-    model, component.model = component.model, None
+    model = getattr(component, attr)
+    setattr(component, attr, None)
     try:
         yield
     finally:
-        component.model = model
+        setattr(component, attr, model)

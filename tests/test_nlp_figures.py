@@ -195,3 +195,16 @@ def test_table_cell_naming_a_model_with_its_score_and_an_untied_gap_column() -> 
                    (4.8, "gap", None, "gpqa-diamond"),
                    (31.0, "score", "glm-5.2", "hle"), (44.5, "score", "claude-mythos", "hle"),
                    (13.5, "gap", None, "hle")}
+
+
+def test_spelled_gaps_named_by_their_noun() -> None:
+    got = {(f.value, f.unit, f.kind) for f in extractor().extract(
+        "A three-point gap on GPQA Diamond rarely survives contact with production for "
+        "Kimi-K2.5.").figures}
+    assert got == {(3.0, "pp", "gap")}
+    got = {(f.value, f.unit) for f in extractor().extract(
+        '"Fourteen points on computer use is not a rounding error," she said of the gap '
+        "between Kimi-K2.5 and GPT-4o.").figures}
+    assert got == {(14.0, "pp")}  # "fourteen", not the "four" inside it
+    assert extractor().extract("The survey's margin of error was about four percentage "
+                               "points, and Kimi-K2.5 led the open models.").figures == ()

@@ -243,3 +243,24 @@ def test_a_documents_own_forecasts_go_to_the_author_its_head_names() -> None:
     shout = ("FORECAST SUMMARY — Question 7\n\nPrepared by the Northfield Forecasting "
              "Collective · Panel of 23\n\nThe aggregate probability is 35%.")
     assert [f.issuer for f in forecasts(shout)] == ["Northfield Forecasting Collective"]
+
+
+def test_american_odds_only_on_a_board_that_quotes_them() -> None:
+    board = ("AI FUTURES BOARD · Odds American\n\n"
+             "| Selection | Odds |\n|---|---|\n| Kimi-K2.5 successor | +300 |\n"
+             "| No open model reaches #1 | -150 |\n")
+    assert sorted(round(f.probability, 3) for f in forecasts(board)) == [0.25, 0.6]
+    assert _probs("Kimi-K2.5 gained +120 Elo and sits at -150 on our internal scale.") == []
+
+
+def test_thresholds_that_would_move_a_forecast_are_conditional() -> None:
+    from extractors.nlp.forecasts.general import is_conditional
+
+    line = "- Above 70%: an open model posting a top-three score before March."
+    assert is_conditional(line, line.index("70"), line.index("%") + 1)
+    line = "Kalshi trades above 70% on the open-model contract."
+    assert not is_conditional(line, line.index("70"), line.index("%") + 1)
+    text = ("Our forecast on an open model in the top three by March: 55%.\n"
+            "If the Ascend 960 ships in volume by end of March: 70%.")
+    assert [(round(f.probability, 2), f.conditional) for f in forecasts(text)] == [
+        (0.55, False), (0.7, True)]

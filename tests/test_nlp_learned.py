@@ -13,6 +13,7 @@ from extractors.nlp.learned.linear import LinearModel, load_model, model_from_js
 from extractors.nlp.qualifiers.stance.component import Side, stance_votes
 from extractors.nlp.version import SEMVER
 from models.records import Claim
+from tests.learned_switch import rules_alone
 
 FIXTURE = Path(__file__).parent / "nlp_registry_fixture"
 
@@ -74,8 +75,11 @@ def test_bare_claim_takes_the_document_dimension() -> None:
     text = ("Open models now cost a tenth of closed APIs per token. "
             "Prices for open weights fell again this quarter. "
             "That shortfall will persist for years, and it will hurt.")
-    dims = [c.dimensions for c in claims(text)]
+    # the rules' fallback; the dimension model reads it among its features and decides
+    with rules_alone(extractor(), "gw_claims", "dim_model"):
+        dims = [c.dimensions for c in claims(text)]
     assert dims == [("cost",), ("cost",), ("cost",)]
+    assert [c.dimensions for c in claims(text)][:2] == [("cost",), ("cost",)]
 
 
 def test_semver_bumped() -> None:
@@ -95,11 +99,10 @@ def test_every_shipped_model_has_its_labels() -> None:
         assert 0.0 < m.threshold < 1.0 and m.weights
 
 
-def test_hybrid_dimensions_keeps_drops_adds_and_caps() -> None:
-    from extractors.nlp.learned.dimensions import hybrid_dimensions
+def test_decide_dimensions_thresholds_caps_and_is_never_empty() -> None:
+    from extractors.nlp.learned.dimensions import decide_dimensions
 
     prob = {"cost": 0.9, "adoption": 0.1, "agentic": 0.7, "coding": 0.5, "policy": 0.45}
-    # 'adoption' is rejected, 'cost' kept, then the confident ones up to three labels
-    assert hybrid_dimensions(prob, ["adoption", "cost"]) == ["cost", "agentic", "coding"]
-    # never empty: a lone rejected rule label stays when nothing else is confident
-    assert hybrid_dimensions({"cost": 0.05}, ["cost"]) == ["cost"]
+    assert decide_dimensions(prob, 0.3) == ["cost", "agentic", "coding"]
+    assert decide_dimensions(prob, 0.6) == ["cost", "agentic"]
+    assert decide_dimensions({"cost": 0.05, "policy": 0.2}, 0.3) == ["policy"]

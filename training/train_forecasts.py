@@ -45,7 +45,7 @@ def decide(ex: list[dict[str, Any]], prob: np.ndarray, thr: float) -> list[bool]
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.01, thr=0.5)
+    ap = trainer_parser(l2=0.003, thr=0.5)
     a = ap.parse_args()
     ex, feats, y, docs = load_binary(a.examples)
     print(f"{len(ex)} numbers, {int(y[:, 1].sum())} forecasts, "

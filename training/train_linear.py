@@ -7,7 +7,7 @@ cross-validate them against the rules, grouped by document.
     .venv/bin/python training/train_linear.py training/examples.jsonl --write   # ship
 
 --write stores extractors/nlp/models/stance.json and dimensions.json (the dimension model
-keeps, drops or adds labels on top of the keyword rules: alone it loses to them). Only dev
+decides a claim's labels, reading the keyword rules' labels among its features). Only dev
 and seed gold may ever be in the examples file (the builders refuse test splits); the test
 splits are for reporting. training/README.md has the full command.
 """
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from fitting import fit, folds, matrix, save_model, trainer_parser, vocab
 
-from extractors.nlp.learned.dimensions import ADD_AT, DROP_BELOW, hybrid_dimensions
+from extractors.nlp.learned.dimensions import MAX_LABELS, decide_dimensions
 from extractors.nlp.learned.features import dimension_features, stance_features
 from extractors.nlp.qualifiers.stance.component import Side
 from extractors.nlp.registry import load_registry
@@ -68,10 +68,6 @@ def class_f1(gold: list[str], pred: list[str]) -> str:
     return " ".join(f"{c[:4]} {v or 0.0:.3f}" for c, v in per_class_f1(gold, pred).items())
 
 
-def decode_dims(p: np.ndarray, labels: tuple[str, ...], thr: float, cap: int) -> list[str]:
-    order = np.argsort(-p)
-    out = [labels[i] for i in order[:cap] if p[i] >= thr]
-    return out or [labels[order[0]]]
 
 
 def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, float]:
@@ -83,11 +79,9 @@ def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, 
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.005, thr=0.4)
-    ap.add_argument("--dl2", type=float, default=0.01)
-    ap.add_argument("--cap", type=int, default=3)
-    ap.add_argument("--hthr", type=float, default=ADD_AT)
-    ap.add_argument("--dthr", type=float, default=DROP_BELOW)
+    ap = trainer_parser(l2=0.005, thr=0.3)  # --thr: the dimension model's threshold
+    ap.add_argument("--dl2", type=float, default=0.001)
+    ap.add_argument("--cap", type=int, default=MAX_LABELS)
     ap.add_argument("--balance", type=float, default=0.0,
                     help="class weighting exponent for the stance model (0 = none)")
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
@@ -106,7 +100,7 @@ def main() -> None:
     docs = [e["doc"] for e in ex]
     if a.cv:
         res: dict[str, list[Any]] = {"gold": [], "rule": [], "lr": [], "dg": [], "dr": [],
-                                     "dl": [], "drr": [], "dh": [], "srr": []}
+                                     "dl": [], "drr": [], "srr": []}
         for seed in (0, 1, 2):
             for held in folds(docs, 5, seed):
                 tr = [i for i, d in enumerate(docs) if d not in held]
@@ -127,20 +121,18 @@ def main() -> None:
                 pd = 1 / (1 + np.exp(-(matrix([df_[i] for i in te], vocd) @ w + b)))
                 for j, i in enumerate(te):
                     res["dg"].append(ex[i]["dimensions"])
-                    res["dl"].append(decode_dims(pd[j], DIMENSIONS, a.thr, a.cap))
+                    res["dl"].append(decide_dimensions(dict(zip(DIMENSIONS, pd[j], strict=True)),
+                                                       a.thr, a.cap))
                     kws = [k[3:] for k in df_[i] if k.startswith(("kw=", "bench="))]
                     kws = [k.split("=")[-1] for k in kws]
                     res["dr"].append(list(dict.fromkeys(kws)) or ["overall"])
-                    rd = ex[i].get("rule_dims") or ["overall"]
-                    res["drr"].append(rd)
-                    res["dh"].append(hybrid_dimensions(dict(zip(DIMENSIONS, pd[j], strict=True)),
-                                                       rd, a.hthr, a.dthr, a.cap))
+                    res["drr"].append(ex[i].get("rule_dims") or ["overall"])
                     res["srr"].append(ex[i].get("rule_stance") or "neutral")
         g = res["gold"]
         labels = {"srr": "shipped extractor (TRAINING-SET, not CV)", "rule": "rules (CV)",
-                  "lr": "learned (CV)", "dr": "keyword hits only (CV)", "dl": "learned (CV)",
-                  "drr": "shipped rules (CV: rules have no fitted weights)",
-                  "dh": "rules + learned keep/add (CV)"}
+                  "lr": "learned (CV)", "dr": "keyword hits only (CV)",
+                  "dl": "learned, reading the rule labels (CV, shipped)",
+                  "drr": "rules alone (CV: rules have no fitted weights)"}
         for name in ("srr", "rule", "lr"):
             acc = sum(x == y for x, y in zip(g, res[name], strict=True)) / len(g)
             print(f"stance {labels[name]}: acc {acc:.3f} macroF1 {macro_f1(g, res[name]):.3f}"
@@ -149,18 +141,17 @@ def main() -> None:
             print("  gold\\pred " + " ".join(f"{c[:4]:>5}" for c in STANCES))
             for c in STANCES:
                 print(f"  {c[:10]:>10} " + " ".join(f"{conf[(c, q)]:>5}" for q in STANCES))
-        for name in ("dr", "dl", "drr", "dh"):
+        for name in ("dr", "drr", "dl"):
             pr, rc, f1 = dim_f1(res["dg"], res[name])
             print(f"dims {labels[name]}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
     if a.write:
         voc = vocab(sf, a.min_df)
         w, b = fit(matrix(sf, voc), ys, False, a.l2, balance=a.balance)
         save_model("stance", "multiclass", STANCES, voc, w, b, 0.5)
-        # dimensions: the rules keep the first word, the model keeps or adds labels
-        # (learned/dimensions.py); alone it loses to the rules, so it is shipped only so
+        # dimensions: the model decides, reading the rules' labels (learned/dimensions.py)
         vocd = vocab(df_, a.min_df)
         w, b = fit(matrix(df_, vocd), yd, True, a.dl2)
-        save_model("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.hthr)
+        save_model("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.thr)
 
 
 if __name__ == "__main__":

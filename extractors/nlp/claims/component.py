@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..learned.dimensions import hybrid_dimensions
+from ..learned.dimensions import decide_dimensions
 from ..learned.features import dimension_features
 from ..learned.linear import load_model
 from ..qualifiers.stance.patterns import stance_patterns
@@ -182,6 +182,6 @@ class ClaimFinder:
                                            d.keyword_hits)
                 prob = dict(zip(self.dim_model.labels, self.dim_model.probabilities(feats),
                                 strict=True))
-                d.dimensions = hybrid_dimensions(prob, d.dimensions)
+                d.dimensions = decide_dimensions(prob, self.dim_model.threshold)
         doc._.gw_claims = drafts
         return doc

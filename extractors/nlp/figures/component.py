@@ -50,13 +50,20 @@ NUM_LIST_RE = re.compile(r"(?<![\w.$])\d{1,3}(?:\.\d+)?(?:,\s*\d{1,3}(?:\.\d+)?)
 # "Llama (37%)", "Qwen (cited by 41% of adopters)": the figure in the model's parentheses
 PAREN_MODEL_RE = re.compile(r"^\s*\(\s*(?:cited\s+by|at|with|scor(?:e|es|ing)|~|≈)?\s*$", re.I)
 RATIO_WORD_RE = re.compile(r"factor|times|fold")
+# "a three-point gap", "a five-month lead": the unit names a gap
+_GAP_NOUN_AFTER_RE = re.compile(r"\s*(?:gap|margin|lead|deficit|hole|spread|difference|lag|"
+                                r"edge|advantage|shortfall)\b", re.I)
+# "Two points is the narrowest margin", '"Fourteen points on computer use is ...'
+_SUBJECT_START_RE = re.compile(r"^\W*$")
+_SUBJECT_VERB_RE = re.compile(r"\s+(?:is|are|was|were|on\s+\w+(?:\s+\w+)?\s+(?:is|are|was))\b",
+                              re.I)
 GAP_SUBJ_RE = re.compile(
     r"^\s*(?:lost|gained|dropped|fell|rose|trails?|trailed|lags?|lagged|leads?|led|is|was|"
     r"sits?|sat)\s+(?:by\s+)?(?:about\s+|roughly\s+|around\s+|only\s+|just\s+|~\s?)?$", re.I)
 FOR_MODEL_RE = re.compile(r"\s?(?:%|percent|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
 VS_RE = re.compile(r"^\s*(?:vs\.?|versus|against)\s*$", re.I)
 GAP_WORD_RE = re.compile(r"\b(?:behind|ahead|lag\w*|trail\w*|gap|under|below|short|back|"
-                         r"distance)\b",
+                         r"distance|margin(?!\s+of\s+error)|deficit|spread)\b",
                          re.I)
 SOCIAL_RE = re.compile(r"u/\w|\bposted\s+(?:by|in|on)\b|\bcomments?\b|\bpoints\s+by\s+\w|"
                        r"\bupvotes?\b", re.I)
@@ -455,7 +462,10 @@ class FigureFinder:
                     r"\s+(?:the|as\s+(?!many\b)|more|less|cheaper|faster|slower|higher|lower|"
                     r"larger|smaller|bigger|what|that\s+of)\b", stext[m.end():]):
                 continue  # "we ran it three times": a repetition, not a ratio
-            if unit_w and unit_w not in ("times", "fold") and not pre and not m.group("post"):
+            if unit_w and unit_w not in ("times", "fold") and not pre and not m.group("post") \
+                    and not _GAP_NOUN_AFTER_RE.match(stext, m.end()) \
+                    and not (_SUBJECT_START_RE.match(stext[:m.start()])
+                             and _SUBJECT_VERB_RE.match(stext, m.end())):
                 continue  # "in six months", "three points of the gap": no comparison
             a, b = sent.start + m.start("w1"), sent.start + m.end()
             if _overlaps(a, b, blocked) or any(f.start < b and a < f.end for f in found):

@@ -65,7 +65,7 @@ OR_MORE_RE = re.compile(
 _NUMW = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
          "fifteen|sixteen|eighteen|twenty|thirty")
 SPELLED_UNIT_RE = re.compile(
-    rf"(?<![\w-])(?P<w1>{_NUMW})(?:\s+to\s+(?P<w2>{_NUMW}))?"
+    rf"(?<![\w-])(?P<w1>{_NUMW})\b(?:\s+to\s+(?P<w2>{_NUMW})\b)?"
     rf"(?:[\s-](?P<unit>months?|weeks?|years?|(?:percentage\s+)?points?|times|fold)\b"
     rf"(?P<post>\s+(?:behind|ahead|back|under|below|above|short|off|later|earlier|of\s+lag|"
     rf"lag))?)?", re.I)

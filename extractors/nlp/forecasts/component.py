@@ -260,15 +260,20 @@ class ForecastFinder:
         return market
 
     def _general(self, doc: Doc, text: str, forecasty: bool,
-                 mentions: list[tuple[int, int]], drafts: list[ForecastDraft]) -> None:
-        """Third pass: any probability expression in a forecasting frame (general.py)."""
+                 mentions: list[tuple[int, int]], drafts: list[ForecastDraft],
+                 american: bool = False) -> None:
+        """Third pass: any probability expression in a forecasting frame (general.py); on
+        a board quoting American odds also its table rows and lines ("| Kimi K3.5 | +300 |")."""
         for sent in doc._.gw_sentences or []:
-            if sent.kind != SENTENCE or not CANDIDATE_RE.search(text, sent.start, sent.end):
+            if not (sent.kind == SENTENCE or american) or not CANDIDATE_RE.search(
+                    text, sent.start, sent.end):
                 continue
             a, b = sent.start, sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
-            hits = find_probabilities(stext, forecasty, spans) + stated_odds(stext, forecasty)
+            hits = stated_odds(stext, forecasty, american)
+            if sent.kind == SENTENCE:
+                hits = find_probabilities(stext, forecasty, spans) + hits
             if not hits:
                 continue
             for hit in hits:
@@ -383,7 +388,7 @@ class ForecastFinder:
         # the general and learned passes read the same mentions and document signal
         mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
             (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        self._general(doc, text, signal.signalled, mentions, drafts)
+        self._general(doc, text, signal.signalled, mentions, drafts, signal.american_odds)
         self._learned(doc, text, signal.predictions, mentions, drafts)
         markets = {m.group("name") for m in MARKET_RE.finditer(text)}
         market = markets.pop() if len(markets) == 1 else None

@@ -234,11 +234,23 @@ def _small(word: str) -> int:
     return int(w) if w.isdigit() else _SMALLNUM.get(w) or TEENS.get(w, 0)
 
 
-def stated_odds(stext: str, forecasty: bool) -> list[ProbHit]:
+# American odds on a betting board: "+300" (3 to 1 against), "-150" (1.5 to 1 on)
+_MONEYLINE_RE = re.compile(r"(?<![\w.])(?P<sign>[+\-−])(?P<n>\d{3,4})"
+                           r"(?![\w.,%]|\s*(?:elo|points?|pts|pp|bps|basis)\b)", re.I)
+
+
+def stated_odds(stext: str, forecasty: bool, american: bool = False) -> list[ProbHit]:
     """Probabilities written as odds or stakes rather than as a probability expression:
     odds against anywhere; "even money", a 100-sum split and a bare first-person
-    number only in a document about forecasts."""
+    number only in a document about forecasts; American odds on a board that says its
+    odds are American."""
     out: list[ProbHit] = []
+    if american:
+        for m in _MONEYLINE_RE.finditer(stext):
+            n = int(m.group("n"))
+            if n >= 100:
+                v = 100 / (n + 100) if m.group("sign") == "+" else n / (n + 100)
+                out.append(ProbHit(round(v, 4), m.start(), m.end(), "odds", False))
     for m in _ODDS_AGAINST_RE.finditer(stext):
         a, b = _small(m.group("a")), _small(m.group("b"))
         if a and b:
@@ -263,6 +275,7 @@ def stated_odds(stext: str, forecasty: bool) -> list[ProbHit]:
 # "If that happens, we put it at one in five"; "maybe forty percent if someone ..."
 _LEADING_IF_RE = re.compile(r"^\W*(?:if|unless|should|assuming|provided|in\s+the\s+event)\b",
                             re.I)
+_THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
 _IF_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)
 
@@ -276,7 +289,9 @@ def is_conditional(stext: str, ps: int, pe: int) -> bool:
     if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(stext) or _MOVE_FRAME.search(before)
                                     or re.search(r"\bconversely\b", before, re.I)):
         return True
-    if _LEADING_IF_RE.match(stext) and "," in before:
+    if _LEADING_IF_RE.match(stext) and re.search(r"[,:]", before):
+        return True
+    if _THRESHOLD_RE.match(before):  # "- Above 70%: an open model posting ..."
         return True
     return bool(_IF_AFTER_RE.match(stext, pe)) or bool(
         re.search(r"\botherwise\b", stext[ps:ps + 30], re.I))
@@ -311,6 +326,7 @@ _NOT_NAMES = frozenset({
     "maybe", "perhaps", "honestly", "probably", "yes", "no", "now", "still", "today", "odds",
     "chances", "less", "more", "about", "roughly", "around", "call", "so", "well", "and", "but",
     "i", "it", "it's", "it’s", "that", "this", "there", "there's", "my", "our", "reply",
+    "above", "below", "over", "under", "buy", "sell", "if",
 })
 
 

@@ -185,6 +185,8 @@ _DOC_SIGNAL_RE = re.compile(
     r"\b(?:I|we)['’]d\s+(?:peg|put|say|give|go|bet|call)\b|\bgut\s+(?:number|feel|call)\b|"
     r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
     r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
+_AMERICAN_ODDS_RE = re.compile(r"\b(?:odds\s*:?\s*american|american\s+odds|moneylines?)\b",
+                               re.I)
 # a document of predictions
 _PREDICTIONS_RE = re.compile(r"\bpredictions?\b|\bmy\s+(?:number|odds)\b", re.I)
 
@@ -199,13 +201,15 @@ class DocumentSignal:
     forecasty: bool
     signalled: bool
     predictions: bool
+    american_odds: bool = False  # a betting board quoting American odds ("+300", "-150")
 
 
 def document_signal(text: str) -> DocumentSignal:
     forecasty = bool(FORECAST_DOC_RE.search(text))
     signalled = forecasty or bool(_DOC_SIGNAL_RE.search(text))
     return DocumentSignal(forecasty, signalled,
-                          signalled or bool(_PREDICTIONS_RE.search(text)))
+                          signalled or bool(_PREDICTIONS_RE.search(text)),
+                          bool(_AMERICAN_ODDS_RE.search(text)))
 
 
 # a condition on a would-clause or a feature of one: "we'd go to 80% if ...", "otherwise 40%"
