@@ -106,3 +106,13 @@ def test_decide_dimensions_thresholds_caps_and_is_never_empty() -> None:
     assert decide_dimensions(prob, 0.3) == ["cost", "agentic", "coding"]
     assert decide_dimensions(prob, 0.6) == ["cost", "agentic"]
     assert decide_dimensions({"cost": 0.05, "policy": 0.2}, 0.3) == ["policy"]
+
+
+def test_dimension_context_reads_neighbours_and_the_rest_of_the_document() -> None:
+    from extractors.nlp.learned.features import dimension_context
+
+    ctx = dimension_context([{"compute"}, set(), {"compute", "policy"}, {"cost"}])
+    assert ctx[1] == {"doc_kw=compute": 2 / 3, "doc_kw=policy": 1 / 3, "doc_kw=cost": 1 / 3,
+                      "prev_kw=compute": 1.0, "next_kw=compute": 1.0, "next_kw=policy": 1.0}
+    assert "prev_kw=compute" not in ctx[0] and ctx[3]["prev_kw=policy"] == 1.0
+    assert dimension_context([{"cost"}]) == [{}]

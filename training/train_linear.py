@@ -22,8 +22,13 @@ from typing import Any
 import numpy as np
 from fitting import fit, folds, matrix, save_model, trainer_parser, vocab
 
+from extractors.nlp.claims.patterns import claim_patterns
 from extractors.nlp.learned.dimensions import MAX_LABELS, decide_dimensions
-from extractors.nlp.learned.features import dimension_features, stance_features
+from extractors.nlp.learned.features import (
+    dimension_context,
+    dimension_features,
+    stance_features,
+)
 from extractors.nlp.qualifiers.stance.component import Side
 from extractors.nlp.registry import load_registry
 from models.taxonomy import DIMENSIONS
@@ -40,6 +45,20 @@ def stance_feats(e: dict[str, Any]) -> dict[str, float]:
 def dim_feats(e: dict[str, Any], bench_dim: dict[str, str]) -> dict[str, float]:
     dims = [bench_dim[b] for b in e["benchmarks"] if b in bench_dim]
     return dimension_features(e["text"], dims, e.get("rule_dims") or [])
+
+
+def add_dimension_context(ex: list[dict[str, Any]], feats: list[dict[str, float]]) -> None:
+    """The run-time context features (learned/features.dimension_context), per document
+    over its claims in order."""
+    patterns = claim_patterns()
+    by_doc: dict[str, list[int]] = {}
+    for i, e in enumerate(ex):
+        by_doc.setdefault(e["doc"], []).append(i)
+    for idx in by_doc.values():
+        evidence = [set(patterns.keyword_hits(ex[i]["text"])) | set(ex[i].get("rule_dims") or [])
+                    for i in idx]
+        for i, ctx in zip(idx, dimension_context(evidence), strict=True):
+            feats[i].update(ctx)
 
 
 def has_evidence(f: dict[str, float]) -> bool:
@@ -95,6 +114,7 @@ def main() -> None:
     sf = [{k: v for k, v in stance_feats(e).items() if not (drop and k.startswith(drop))}
           for e in ex]
     df_ = [dim_feats(e, bench_dim) for e in ex]
+    add_dimension_context(ex, df_)
     ys = np.array([[e["stance"] == c for c in STANCES] for e in ex], dtype=float)
     yd = np.array([[d in e["dimensions"] for d in DIMENSIONS] for e in ex], dtype=float)
     docs = [e["doc"] for e in ex]
