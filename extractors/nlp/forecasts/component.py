@@ -31,7 +31,6 @@ from .learned import (
 )
 from .patterns import (
     AND_ALSO_RE,
-    CONDITIONAL_RE,
     DENOMS,
     EXTRA_RULES,
     MARKET_RE,
@@ -187,10 +186,7 @@ class ForecastFinder:
                     issuer = _subject(prefix)
                 if kind in ("at",) and issuer is None:
                     continue
-                if kind == "move":
-                    cond = bool(CONDITIONAL_RE.search(stext))
-                else:  # "If an open model wins, we'd be at 80%": a would-clause under an if
-                    cond = is_conditional(stext, ps, pe)
+                cond = is_conditional(stext, ps, pe)
                 drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
                                             True))
                 p0 = m.groupdict().get("p0")

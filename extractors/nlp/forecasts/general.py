@@ -273,8 +273,8 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False) -> list[Pro
 
 
 # "If that happens, we put it at one in five"; "maybe forty percent if someone ..."
-_LEADING_IF_RE = re.compile(r"^\W*(?:if|unless|should|assuming|provided|in\s+the\s+event)\b",
-                            re.I)
+_LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:if|unless|should|assuming|provided|"
+                            r"in\s+the\s+event)\b", re.I)
 _THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
 _IF_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)

@@ -216,8 +216,6 @@ def document_signal(text: str) -> DocumentSignal:
 CONDITION_CUE_RE = re.compile(
     r"\b(?:if|unless|should|were|otherwise|in\s+which\s+case|what\s+would|provided|"
     r"assuming|conditional(?:\s+on)?)\b", re.I)
-CONDITIONAL_RE = re.compile(
-    r"\b(?:if|unless|would|could|might|should)\b|['’]d\b|\bconversely\b|\bwhat would\b", re.I)
 BYLINE_RE = re.compile(
     r"^(?i:by|posted\s+by|written\s+by|analysts?\s*:|authors?\s*:)[ \t]+(?:the[ \t]+)?"
     r"(?P<name>[A-Z][\w&.'’-]*(?:[ \t]+[A-Z][\w&.'’-]*){0,2}(?:[ \t]+(?i:desk|team|group|staff))?)",
