@@ -264,3 +264,11 @@ def test_thresholds_that_would_move_a_forecast_are_conditional() -> None:
             "If the Ascend 960 ships in volume by end of March: 70%.")
     assert [(round(f.probability, 2), f.conditional) for f in forecasts(text)] == [
         (0.55, False), (0.7, True)]
+
+
+def test_a_share_of_something_is_not_a_forecast() -> None:
+    assert _probs("We estimate the engineering time spent on migrations at about 15% of the "
+                  "savings for a typical customer running Kimi-K2.5.") == []
+    assert _probs("Our estimates put US labs at roughly 70% of global training compute.") == []
+    assert _probs("We put the probability that an open model leads by June at 30%.") == [
+        (0.3, False)]

@@ -161,8 +161,9 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
         if kind in ("pct", "wpct", "dec", "cents"):
             if _MEASURE_AFTER.match(after) and not (
                     tight_frame and re.search(r"\b(?:put|puts|place|places|bet)\b",
-                                              before[-40:], re.I)):
-                continue
+                                              before[-40:], re.I)
+                    and not re.match(r"\s*of\b", after, re.I)):
+                continue  # "60% on HLE"; but "we put 60% on X" is a stake, "at 70% of Y" a share
             if _MEASURE_BEFORE.search(before[clause_start:]) and not (
                     near_frame and re.search(r"(?:chance|odds|probabilit|likel|credence|"
                                              r"market|contract|trad|priced|forecast|bet)",
