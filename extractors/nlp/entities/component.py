@@ -64,9 +64,11 @@ def short_forms(text: str, models: list[ModelMention], taken: list[tuple[int, in
         short = short_form(m.mention)
         if short:
             shorts.setdefault(short, m)
+    named: dict[str, bool] = {}  # family/maker word -> does the text use it (asked once)
     for short, (reg, anchors) in registry_shorts.items():
         if short not in shorts and short in text and any(
-                re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in anchors):
+                named.setdefault(w, bool(re.search(rf"\b{re.escape(w)}\b", text, re.I)))
+                for w in anchors):
             shorts[short] = ModelMention(short, reg.id, reg.family, reg.organization,
                                          reg.openness, 0, 0)
     out: list[ModelMention] = []

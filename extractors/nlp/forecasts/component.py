@@ -13,6 +13,7 @@ from ..sentences import HEADING, SENTENCE
 from .byline import document_author
 from .general import (
     CANDIDATE_RE,
+    SHARE_AFTER_RE,
     ProbHit,
     find_probabilities,
     is_conditional,
@@ -52,9 +53,6 @@ _SUBJ_TRAIL_RE = re.compile(
     r"cautious|upbeat)\s*$", re.I)
 _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
                             re.I)
-# "at about 15% of the savings": a share of something, not a probability
-_SHARE_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?\s+of\s+(?!(?:the\s+|a\s+|its\s+)?"
-                             r"(?:chances?|probability|odds|likelihood)\b)", re.I)
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
@@ -345,7 +343,7 @@ class ForecastFinder:
                             d.prob_start <= sent.start + ps < d.prob_end for d in drafts):
                         continue
                     value = float(m.group("p"))
-                    if not 0 <= value <= 100 or _SHARE_AFTER_RE.match(stext, pe):
+                    if not 0 <= value <= 100 or SHARE_AFTER_RE.match(stext, pe):
                         continue
                     groups = m.groupdict()
                     issuer = _clean_issuer(groups.get("issuer")) if kind != "conditional" \

@@ -76,6 +76,9 @@ _MEASURE_AFTER = re.compile(
 _STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
 _STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
+# "at about 15% of the savings": a share of something, not a probability
+SHARE_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?\s+of\s+(?!(?:the\s+|a\s+|its\s+)?"
+                             r"(?:chances?|probability|odds|likelihood)\b)", re.I)
 _ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
 WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
 _SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*:")
@@ -162,7 +165,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             if _MEASURE_AFTER.match(after) and not (
                     tight_frame and re.search(r"\b(?:put|puts|place|places|bet)\b",
                                               before[-40:], re.I)
-                    and not re.match(r"\s*of\b", after, re.I)):
+                    and not SHARE_AFTER_RE.match(after)):
                 continue  # "60% on HLE"; but "we put 60% on X" is a stake, "at 70% of Y" a share
             if _MEASURE_BEFORE.search(before[clause_start:]) and not (
                     near_frame and re.search(r"(?:chance|odds|probabilit|likel|credence|"
