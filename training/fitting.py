@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from extractors.nlp.learned.linear import MODELS_DIR, LinearModel
 
@@ -48,18 +49,24 @@ def vocab(rows: list[dict[str, float]], min_df: int) -> list[str]:
     return sorted(f for f, n in df.items() if n >= min_df or not f.startswith(("w=", "b=")))
 
 
-def matrix(rows: list[dict[str, float]], voc: list[str]) -> np.ndarray:
+def matrix(rows: list[dict[str, float]], voc: list[str]) -> sp.csr_matrix:
+    """Sparse rows (a claim has tens of the vocabulary's thousands of features: dense
+    matrices made a cross-validation take minutes instead of seconds)."""
     idx = {f: i for i, f in enumerate(voc)}
-    x = np.zeros((len(rows), len(voc)))
-    for i, r in enumerate(rows):
-        for f, v in r.items():
+    r: list[int] = []
+    c: list[int] = []
+    v: list[float] = []
+    for i, row in enumerate(rows):
+        for f, x in row.items():
             j = idx.get(f)
             if j is not None:
-                x[i, j] = v
-    return x
+                r.append(i)
+                c.append(j)
+                v.append(x)
+    return sp.csr_matrix((v, (r, c)), shape=(len(rows), len(voc)))
 
 
-def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
+def fit(x: sp.csr_matrix, y: np.ndarray, multilabel: bool, l2: float, epochs: int = 400,
         lr: float = 0.1, balance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Full-batch Adam on (softmax | sigmoid) cross-entropy + L2. ``balance`` > 0 weighs
     each example by (mean class count / its class count) ** balance (softmax only)."""
@@ -76,6 +83,7 @@ def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int =
     vw = np.zeros_like(w)
     mb = np.zeros_like(b)
     vb = np.zeros_like(b)
+    xt = x.T.tocsr()
     for t in range(1, epochs + 1):
         s = x @ w + b
         if multilabel:
@@ -85,7 +93,7 @@ def fit(x: np.ndarray, y: np.ndarray, multilabel: bool, l2: float, epochs: int =
             p = np.exp(s)
             p /= p.sum(axis=1, keepdims=True)
         g = sw * (p - y) / n
-        gw = x.T @ g + l2 * w
+        gw = xt @ g + l2 * w
         gb = g.sum(axis=0)
         for prm, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
             m *= 0.9
