@@ -1,4 +1,4 @@
-"""Learned stance model, its rule guard, and the claim/dimension rules added with it."""
+"""Learned stance model and the claim/dimension rules added with it."""
 
 from __future__ import annotations
 
@@ -53,9 +53,19 @@ def test_sentiment_votes_follow_the_side() -> None:
     assert closed_strong["score"] < 0 < open_strong["score"]
 
 
-def test_no_evidence_stays_neutral() -> None:
+def test_off_topic_sentence_is_neutral() -> None:
     got = claims("The report was published by the lab in Paris last spring for its investors.")
     assert [c.stance for c in got] == ["neutral"]
+
+
+def test_model_decides_a_claim_without_any_rule_cue() -> None:
+    """No cue, side or figure: the rules say neutral, the words say the parity evidence is
+    overstated (divergence). The model decides every claim, not only evidenced ones."""
+    text = "Benchmark scores overstate what these systems can do in production."
+    assert stance_votes(text, [])["score"] == 0.0
+    assert [c.stance for c in claims(text)] == ["divergence"]
+    with rules_alone(extractor(), "gw_stance"):
+        assert [c.stance for c in claims(text)] == ["neutral"]
 
 
 @pytest.mark.parametrize("text", [

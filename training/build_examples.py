@@ -18,21 +18,11 @@ from pathlib import Path
 from gold_examples import run
 
 from extractors.nlp import get_extractor
-from extractors.nlp.qualifiers.stance.component import Side, stance_votes
-from models.records import Claim, Extraction
+from models.records import Extraction
 
 
 def _openness(res: Extraction) -> dict[str, str]:
     return {m.canonical: m.openness for m in res.models}
-
-
-def _rule_score(c: Claim, res: Extraction) -> float:
-    sides = [Side(m.start - c.start, m.end - c.start, m.openness) for m in res.models
-             if c.start <= m.start < c.end and m.openness in ("open", "closed")]
-    op = _openness(res)
-    figs = [(f.start - c.start, f.kind, f.unit, f.value, op.get(f.model or ""))
-            for f in res.figures if c.start <= f.start < c.end]
-    return stance_votes(c.text, sides, None, figs)["score"]
 
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
@@ -45,7 +35,6 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
         gold = json.loads(gp.read_text(encoding="utf-8"))
         text = (docs_dir / gold["doc"]).read_text(encoding="utf-8")
         res = ex.extract(text)
-        claim_scores = [(c.start, c.end, _rule_score(c, res)) for c in res.claims]
         for c in gold["claims"]:
             a = text.find(c["text"])
             if a < 0:
@@ -63,7 +52,6 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
                 "figures": [[f.start - a, f.kind, f.unit, f.value,
                              _openness(res).get(f.model or "")] for f in res.figures
                             if a <= f.start < b],
-                "context": [sc for s, e, sc in claim_scores if e <= a or s >= b],
                 # what the shipped extractor says for the output claim covering this one
                 "rule_dims": next((list(o.dimensions) for o in res.claims
                                    if o.start <= a < o.end or a <= o.start < b), []),

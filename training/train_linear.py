@@ -39,7 +39,7 @@ STANCES = ("convergence", "divergence", "neutral")
 def stance_feats(e: dict[str, Any]) -> dict[str, float]:
     sides = [Side(a, b, o) for a, b, o in e["models"] if o in ("open", "closed")]
     figs = [tuple(f) for f in e["figures"]]
-    return stance_features(e["text"], sides, figs, e.get("context"))
+    return stance_features(e["text"], sides, figs)
 
 
 def dim_feats(e: dict[str, Any], bench_dim: dict[str, str]) -> dict[str, float]:
@@ -59,12 +59,6 @@ def add_dimension_context(ex: list[dict[str, Any]], feats: list[dict[str, float]
                     for i in idx]
         for i, ctx in zip(idx, dimension_context(evidence), strict=True):
             feats[i].update(ctx)
-
-
-def has_evidence(f: dict[str, float]) -> bool:
-    """The run-time guard: without any cue, side or figure the claim stays neutral."""
-    return any(k.startswith(("rule_fixed", "rule_dir", "rule_fig", "rule_sent", "sides=",
-                             "w=openside", "w=closedside")) for k in f)
 
 
 def per_class_f1(gold: list[str], pred: list[str]) -> dict[str, float | None]:
@@ -104,7 +98,7 @@ def main() -> None:
     ap.add_argument("--balance", type=float, default=0.0,
                     help="class weighting exponent for the stance model (0 = none)")
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
-    ap.add_argument("--drop", default="b=,ctx",
+    ap.add_argument("--drop", default="",
                     help="comma-separated feature prefixes to leave out")
     a = ap.parse_args()
     ex = [json.loads(line) for line in Path(a.examples).read_text().splitlines() if line]
@@ -131,8 +125,7 @@ def main() -> None:
                 p = matrix([sf[i] for i in te], voc) @ w + b
                 for j, i in enumerate(te):
                     res["gold"].append(ex[i]["stance"])
-                    res["lr"].append(STANCES[int(np.argmax(p[j]))] if has_evidence(sf[i])
-                                     else "neutral")
+                    res["lr"].append(STANCES[int(np.argmax(p[j]))])
                     r = sf[i]
                     res["rule"].append("convergence" if r.get("rule=conv") else
                                        "divergence" if r.get("rule=div") else "neutral")

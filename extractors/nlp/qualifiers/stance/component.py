@@ -252,8 +252,8 @@ def label_of(score: float) -> str:
 
 
 class StanceQualifier:
-    """Rules first; then, when the trained model is shipped, a logistic regression over
-    the rule votes, the document's leaning and side-tagged words decides."""
+    """The rules alone, or, when the trained model is shipped, a logistic regression over
+    the rule votes and side-tagged words and word pairs decides."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
@@ -267,7 +267,6 @@ class StanceQualifier:
         figures = doc._.gw_figures or []
         claims = doc._.gw_claims or []
         openness = {m.canonical: m.openness for m in models}
-        inputs = []
         for claim in claims:
             sides = [Side(m.start - claim.start, m.end - claim.start,
                           "open" if m.openness == "open" else "closed")
@@ -275,20 +274,11 @@ class StanceQualifier:
                      if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
             figs = [(f.start - claim.start, f.kind, f.unit, f.value, openness.get(f.model))
                     for f in figures if claim.start <= f.start < claim.end]
-            votes = stance_votes(claim.text, sides, self.p, figs)
-            score = votes["score"]
-            inputs.append((sides, figs, score))
-            claim.stance = label_of(score)
-            claim.notes["stance_evidence"] = bool(
-                sides or any(v for k, v in votes.items() if k not in ("score", "negated"))
-                or self.p.open_side.search(claim.text) or self.p.closed_side.search(claim.text))
-        if self.model is None:
-            return doc
-        scores = [x[2] for x in inputs]
-        for i, (claim, (sides, figs, _)) in enumerate(zip(claims, inputs, strict=True)):
-            if not claim.notes.get("stance_evidence"):
-                continue  # no cue, no side, no figure: the classifier would only guess
-            context = scores[:i] + scores[i + 1:]
-            probs = self.model.probabilities(stance_features(claim.text, sides, figs, context))
+            if self.model is None:
+                claim.stance = stance_of(claim.text, sides, self.p, figs)
+                continue
+            # every claim, cue or none: the words alone decide a bare sentence better than
+            # calling it neutral did (+2.4 points of grouped-CV accuracy, 0.10 round)
+            probs = self.model.probabilities(stance_features(claim.text, sides, figs))
             claim.stance = self.model.labels[max(range(len(probs)), key=probs.__getitem__)]
         return doc
