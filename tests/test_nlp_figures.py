@@ -208,3 +208,32 @@ def test_spelled_gaps_named_by_their_noun() -> None:
     assert got == {(14.0, "pp")}  # "fourteen", not the "four" inside it
     assert extractor().extract("The survey's margin of error was about four percentage "
                                "points, and Kimi-K2.5 led the open models.").figures == ()
+
+
+def test_per_cent_written_apart_is_a_percent() -> None:
+    """British and wire copy write "per cent": the same figure as "%" or "percent"."""
+    got = [(f.value, f.unit) for f in figures(
+        "On GPQA Diamond the best closed model solved 38 per cent of the hard items and "
+        "Kimi-K2.5 solved 31 per cent.")]
+    assert got == [(38.0, "%"), (31.0, "%")]
+    assert one("Kimi-K2.5 trails GPT-4o by 4.5 per cent points on GPQA.").unit == "pp"
+
+
+def test_trillions_of_parameters_are_kept_in_billions() -> None:
+    """GOLD_FORMAT keeps parameter counts in billions, so sizes sort and compare."""
+    f = one("Kimi-K2.5 has roughly 1.2 trillion parameters.")
+    assert (f.value, f.unit, f.kind) == (1200.0, "B", "size")
+    got = {(f.model, f.value, f.unit) for f in extractor().extract(
+        "| Model | Params |\n|---|---|\n| Kimi-K2.5 | 1T |\n| GPT-4o | 744B |").figures}
+    assert ("kimi-k2.5", 1000.0, "B") in got
+
+
+def test_spelled_points_that_separate_two_models_or_sit_within_reach() -> None:
+    got = {(f.value, f.unit, f.kind) for f in extractor().extract(
+        "Five points separate GPT-4o and Kimi-K2.5 on GPQA Diamond.").figures}
+    assert got == {(5.0, "pp", "gap")}
+    got = {(f.value, f.unit) for f in extractor().extract(
+        "On GPQA, Kimi-K2.5 was within two points of GPT-4o.").figures}
+    assert got == {(2.0, "pp")}
+    assert extractor().extract("The two labs were separated by an ocean and three time "
+                               "zones when Kimi-K2.5 shipped.").figures == ()

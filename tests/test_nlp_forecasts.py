@@ -272,3 +272,11 @@ def test_a_share_of_something_is_not_a_forecast() -> None:
     assert _probs("Our estimates put US labs at roughly 70% of global training compute.") == []
     assert _probs("We put the probability that an open model leads by June at 30%.") == [
         (0.3, False)]
+
+
+def test_per_cent_probability_in_a_formulaic_forecast() -> None:
+    ex = extractor()
+    with rules_alone(ex, "gw_forecasts"):
+        got = forecasts("TexTak places the probability that an open model matches closed "
+                        "frontier performance at 69 per cent.")
+    assert [(f.issuer, f.probability) for f in got] == [("TexTak", 0.69)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -53,17 +54,19 @@ RATIO_WORD_RE = re.compile(r"factor|times|fold")
 # "a three-point gap", "a five-month lead": the unit names a gap
 _GAP_NOUN_AFTER_RE = re.compile(r"\s*(?:gap|margin|lead|deficit|hole|spread|difference|lag|"
                                 r"edge|advantage|shortfall)\b", re.I)
-# "Two points is the narrowest margin", '"Fourteen points on computer use is ...'
+# "Two points is the narrowest margin", '"Fourteen points on computer use is ...',
+# "Five points separate Claude Opus 4.8 and Kimi K2.7-Code"'
 _SUBJECT_START_RE = re.compile(r"^\W*$")
-_SUBJECT_VERB_RE = re.compile(r"\s+(?:is|are|was|were|on\s+\w+(?:\s+\w+)?\s+(?:is|are|was))\b",
-                              re.I)
+_SUBJECT_VERB_RE = re.compile(
+    r"\s+(?:is|are|was|were|separated?|on\s+\w+(?:\s+\w+)?\s+(?:is|are|was))\b", re.I)
 GAP_SUBJ_RE = re.compile(
     r"^\s*(?:lost|gained|dropped|fell|rose|trails?|trailed|lags?|lagged|leads?|led|is|was|"
     r"sits?|sat)\s+(?:by\s+)?(?:about\s+|roughly\s+|around\s+|only\s+|just\s+|~\s?)?$", re.I)
-FOR_MODEL_RE = re.compile(r"\s?(?:%|percent|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
+FOR_MODEL_RE = re.compile(r"\s?(?:%|per\s?cent|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
 VS_RE = re.compile(r"^\s*(?:vs\.?|versus|against)\s*$", re.I)
 GAP_WORD_RE = re.compile(r"\b(?:behind|ahead|lag\w*|trail\w*|gap|under|below|short|back|"
-                         r"distance|margin(?!\s+of\s+error)|deficit|spread)\b",
+                         r"distance|margin(?!\s+of\s+error)|deficit|spread|separat\w*|"
+                         r"within\s+\w+(?:\s+percentage)?\s+points?)\b",
                          re.I)
 SOCIAL_RE = re.compile(r"u/\w|\bposted\s+(?:by|in|on)\b|\bcomments?\b|\bpoints\s+by\s+\w|"
                        r"\bupvotes?\b", re.I)
@@ -75,7 +78,7 @@ QUESTION_RE = re.compile(r"(?:^|[\"“:—–]\s*|,\s*)(?:will|would|can|could|d
 RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
 # "gaps of 12 and 14 points", "30 or 40%": the first number shares the second's unit
 SHARED_UNIT_RE = re.compile(
-    r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|percent\b)|(?:\s|-)(?P<pp>points?\b|pp\b)"
+    r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|per\s?cent\b)|(?:\s|-)(?P<pp>points?\b|pp\b)"
     r"|\s?(?P<x>x\b|×)|\s(?P<mo>months?\b))")
 # "Kimi K3 at 72", "GPT-5.6 scores 78": a bare number right after a model is its score
 HTML_TD_RE = re.compile(r"<t[dh]\b[^<>]*>(.*?)(?=</t[dh]>|<t[dh]\b|</tr>|$)", re.I)
@@ -273,7 +276,7 @@ class FigureFinder:
                 around = stext[max(0, m.start() - 40):m.end() + 25]
                 if SOCIAL_RE.search(around):
                     continue  # "412 points - 187 comments": votes, not a gap
-                if elo_sentence and "percent" not in g["u_pp"]:
+                if elo_sentence and "cent" not in g["u_pp"]:
                     unit = "elo"
             elif g["u_pct"]:
                 unit = "%"
@@ -667,6 +670,11 @@ class FigureFinder:
             figures = [Figure(f.value, f.value_high, f.unit, f.kind, f.model, arena, f.sentence,
                               f.start, f.end) if f.unit == "elo" and f.kind == "elo"
                        and f.benchmark is None else f for f in figures]
+        # one unit for parameter counts (GOLD_FORMAT: billions): "1.2T" is kept as 1200 B,
+        # so an analyst's sizes sort and compare
+        figures = [replace(f, value=round(f.value * 1000, 6), unit="B", value_high=None
+                           if f.value_high is None else round(f.value_high * 1000, 6))
+                   if f.unit == "T" else f for f in figures]
         figures.sort(key=lambda f: f.start)
         doc._.gw_figures = figures
         return doc

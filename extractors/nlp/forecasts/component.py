@@ -98,7 +98,7 @@ def _clean_prop(raw: str | None) -> str | None:
 def _parse_prob(raw: str) -> float | None:
     """'62%' -> 0.62, '0.62' -> 0.62; None outside 0..1."""
     raw = raw.strip()
-    if raw.endswith("%") or raw.lower().endswith("percent"):
+    if raw.endswith("%") or raw.lower().endswith("cent"):  # percent, per cent
         v = float(re.sub(r"[^\d.]", "", raw)) / 100.0
     else:
         v = float(raw)
@@ -333,7 +333,7 @@ class ForecastFinder:
             if sent.kind != SENTENCE:
                 continue
             stext = text[sent.start:sent.end]
-            if "%" not in stext and "percent" not in stext:
+            if "%" not in stext and "cent" not in stext:  # percent, per cent
                 continue
             taken: list[tuple[int, int]] = []
             for kind, rx in self.patterns.rules:

@@ -77,7 +77,7 @@ _GAP_UP = re.compile(
     r"|(?:widen\w*|reopen\w*|grow\w*|extend\w*|keep\w*|hold\w*)\W+(?:\w+\W+){0,3}"
     + _GAP_NOUN, re.I)
 _CMP_RE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to)|while|whereas)\b", re.I)
-_NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|percent)?")
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|per\s?cent)?")
 
 
 def structure_features(text: str, votes: dict[str, float]) -> dict[str, float]:
