@@ -237,3 +237,16 @@ def test_spelled_points_that_separate_two_models_or_sit_within_reach() -> None:
     assert got == {(2.0, "pp")}
     assert extractor().extract("The two labs were separated by an ocean and three time "
                                "zones when Kimi-K2.5 shipped.").figures == ()
+
+
+def test_table_cell_with_its_model_or_a_note_in_brackets_after_the_score() -> None:
+    text = ("| Benchmark | Best closed | Best open | Gap |\n|---|---|---|---|\n"
+            "| GPQA Diamond | 84.1 (GPT-4o) | 81.7 (Kimi-K2.5) | 2.4 |\n")
+    got = {(f.value, f.kind, f.model, f.benchmark) for f in extractor().extract(text).figures}
+    assert got == {(84.1, "score", "gpt-4o", "gpqa-diamond"),
+                   (81.7, "score", "kimi-k2.5", "gpqa-diamond"),
+                   (2.4, "gap", None, "gpqa-diamond")}
+    text = ("| Model | GPQA Diamond |\n|---|---|\n| Kimi-K2.5 | 64.5% (vendor harness) |\n"
+            "| GPT-4o | 70.0% |\n")
+    got = {(f.value, f.model) for f in extractor().extract(text).figures}
+    assert got == {(64.5, "kimi-k2.5"), (70.0, "gpt-4o")}

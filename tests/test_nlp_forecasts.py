@@ -280,3 +280,12 @@ def test_per_cent_probability_in_a_formulaic_forecast() -> None:
         got = forecasts("TexTak places the probability that an open model matches closed "
                         "frontier performance at 69 per cent.")
     assert [(f.issuer, f.probability) for f in got] == [("TexTak", 0.69)]
+
+
+def test_prediction_list_confidence_in_brackets() -> None:
+    got = forecasts("Ten calls for next year.\n\n"
+                    "1. **DeepSeek trains a frontier model on domestic chips.** [60%] The "
+                    "pivot is the only exit.\n\n"
+                    "2. **Meta releases its next Llama with open weights.** [50%]\n")
+    assert sorted(f.probability for f in got) == [0.5, 0.6]
+    assert forecasts("GLM-5.3 scored highest on SWE-bench Verified (78.4%).") == []

@@ -37,6 +37,7 @@ from .patterns import (
     SPELLED_UNIT_RE,
     TABLE_KIND_WORDS,
     TABLE_NAMED_NUM_RE,
+    TABLE_NUM_NOTE_RE,
     TABLE_NUM_RE,
     figure_cues,
     parse_num,
@@ -579,7 +580,11 @@ class FigureFinder:
                 if not m and cell_m[ci]:  # "GLM-5.3 (86.4)": the cell's own model's score
                     m = TABLE_NAMED_NUM_RE.search(text[a:b])
                     in_cell = cell_m[ci]
-                if not m or _overlaps(a + m.start(), a + m.end(), blocked):
+                if not m:  # "84.1 (Gemini 3.1 Pro)", "64.5% (vendor harness)"
+                    m = TABLE_NUM_NOTE_RE.match(text[a:b])
+                    in_cell = cell_m[ci]
+                if not m or _overlaps(a + m.start("v1"), a + m.end("v2" if m.group("v2")
+                                                                else "v1"), blocked):
                     continue
                 col_b = head_b[ci] if ci < len(head_b) else None
                 col_m = head_m[ci] if ci < len(head_m) else None

@@ -111,6 +111,11 @@ TABLE_NUM_RE = re.compile(
 TABLE_NAMED_NUM_RE = re.compile(
     rf"\((?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?(?P<unit>%|pp|Elo)?\)"
     r"\s*[*†‡]*\s*$")
+# a cell giving a score with a note or its model after it in brackets: "| 84.1 (Gemini 3.1
+# Pro) |", "| 64.5% (vendor harness) |"
+TABLE_NUM_NOTE_RE = re.compile(
+    rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
+    r"(?P<unit>%|pp|Elo)?\s*[*†‡]*\s*\([^()]{2,60}\)\s*[*†‡]*\s*$")
 TABLE_KIND_WORDS = {
     "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
     "price": ("cost", "$"), "cost": ("cost", "$"), "$": ("cost", "$"),

@@ -32,6 +32,7 @@ from .learned import (
 )
 from .patterns import (
     AND_ALSO_RE,
+    BRACKETED_PCT_RE,
     DENOMS,
     EXTRA_RULES,
     MARKET_RE,
@@ -175,7 +176,7 @@ class ForecastFinder:
                         continue  # "GLM-5.3 is at 58%": a score, not a forecast
                     if kind == "at" and _SCORE_AFTER_RE.match(stext, pe):
                         continue
-                if kind == "number":
+                if kind in ("number", "bracketed"):
                     issuer: str | None = "we"
                 elif named:
                     issuer = named.group("name")
@@ -371,6 +372,11 @@ class ForecastFinder:
                             drafts.append(ForecastDraft(
                                 issuer, float(prev.group("p")) / 100.0, False, prop,
                                 sent.start, sent.end, sent.start + a0, sent.start + b0))
+        for sent in doc._.gw_sentences or []:  # "**Proposition.** [45%]" in any document
+            if sent.kind in (SENTENCE, HEADING) and BRACKETED_PCT_RE.search(
+                    text, sent.start, sent.end):
+                self._extra(doc, text[sent.start:sent.end], sent.start, sent.end, drafts,
+                            kinds=("bracketed",))
         if forecasty:  # second pass: the formulaic rules above take precedence
             for sent in doc._.gw_sentences or []:
                 if not _HAS_NUMBER_RE.search(text, sent.start, sent.end):

@@ -88,6 +88,7 @@ PROB = r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b))"
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10}
 NUMWORD = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+BRACKETED_PCT_RE = re.compile(r"%\s*[\])]")  # the cheap test before the "bracketed" rule
 EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a 3-in-5 chance / one in four odds
     ("frac", re.compile(
@@ -163,6 +164,11 @@ EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(
         r"\b(?:number|forecast|probability|estimate|figure)\s+(?:was|is|stood\s+at|stands\s+at|"
         rf"sat\s+at|sits\s+at)\s+(?:about\s+|roughly\s+)?{PROB}", re.I)),
+    # a prediction list's confidence in brackets after its proposition:
+    # "**DeepSeek trains on Ascend chips.** [60%]", "... by June. (70%)"
+    ("bracketed", re.compile(
+        r"(?:[.!?]|[.!?]?\*\*)[\"”’]?\s*[\[(]\s*(?:confidence:?\s*|p\s*=\s*)?"
+        r"(?P<p>\d{1,3}(?:\.\d+)?\s?%)\s*[\])]", re.I)),
 )
 # "(previous: 0.49)", "(was 41%)": the earlier value written right after the forecast
 PAREN_PREVIOUS_RE = re.compile(
