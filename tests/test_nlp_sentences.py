@@ -62,3 +62,27 @@ def test_long_line_without_final_punctuation_is_a_sentence() -> None:
     text = ("open models are now within a few points of the closed frontier on most of the "
             "benchmarks that people cite in public debates")
     assert _texts(text)[0][0] == SENTENCE
+
+
+def test_chat_line_is_its_message_without_timestamp_and_handle() -> None:
+    text = ("Open Weights Collective > #eval-gossip\n"
+            "[10:02] hexagram: that's like 3 points off Gemini 3.1 Pro\n"
+            "mira.evals: so the private set says 8 points, not 3\n"
+            "b3ta_dog: fair\n"
+            "- gpt-oss-120b: 41%\n"
+            "Note: the numbers are preliminary\n")
+    got = [(s.kind, text[s.start:s.end]) for s in split_sentences(text)]
+    assert ("sentence", "that's like 3 points off Gemini 3.1 Pro") in got
+    assert ("sentence", "so the private set says 8 points, not 3") in got
+    assert ("heading", "fair") in got  # too short for a message to be a sentence
+    assert ("heading", "gpt-oss-120b: 41%") in got  # a score list, not a handle
+    assert ("heading", "Note: the numbers are preliminary") in got
+
+
+def test_a_chat_answer_keeps_its_frame_for_the_forecast_rules() -> None:
+    from extractors.nlp.sentences import with_chat_prefix
+    text = "[21:18] mkrz: 0.62. DeepSeek is already there\n"
+    sents = split_sentences(text)
+    assert text[sents[0].start:sents[0].end] == "0.62."
+    assert with_chat_prefix(text, sents[0].start) == 0
+    assert with_chat_prefix(text, sents[1].start) == sents[1].start

@@ -35,6 +35,13 @@ class Sentence:
 BULLET_RE = re.compile(
     r"(?:[-*•▪◦‣●–—]\s+|\d{1,2}[.)]\s+|\(\d{1,2}\)\s+|\(?[a-h][.)]\s+(?=[A-Z]))"
 )
+# a chat or forum line's prefix: "[10:02] hexagram: ", "[10:02] <kappa_prime> ", "mira.evals: "
+# (a handle: lower case with "_" or a dot between letters; not "Note:", not "gpt-oss-120b:"
+# or "arc-agi-2:" in a list of scores)
+CHAT_PREFIX_RE = re.compile(
+    r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?\]\s*(?:<?[@\w.\-]{2,30}>?:?\s+)?"
+    r"|@?(?=[\w.\-]*(?:_|[a-z]\.[a-z]))[a-z][\w.\-]{1,29}:\s+)")
+CHAT_MIN_WORDS = 4
 TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # a candidate end: terminal punctuation, closing quotes/brackets, glued citation markers
 END_RE = re.compile(r"(?:\.{3}|…|[.!?])+[\"'”’)\]]*(?:\[\d{1,3}\])*(?=\s|$)")
@@ -53,6 +60,17 @@ OPENERS = frozenset({
     "there", "he", "she", "his", "her", "their", "what", "why", "how", "meanwhile", "still",
 })
 END_PUNCT = tuple(".!?…:;\"'”’)]")
+
+
+def with_chat_prefix(text: str, start: int) -> int:
+    """Where the line of the sentence at ``start`` begins when only a chat prefix ("[10:02]
+    hexagram: ") stands before it, else ``start``: rules that read a message's frame
+    ("mkrz: 0.62.") see the line as it was written."""
+    ls = text.rfind("\n", 0, start) + 1
+    while ls < start and text[ls].isspace():
+        ls += 1
+    m = CHAT_PREFIX_RE.match(text, ls, start + 1)
+    return ls if m and m.end() == start else start
 
 
 def _is_heading(text: str) -> bool:
@@ -175,7 +193,11 @@ def split_sentences(text: str) -> list[Sentence]:
         if bm and bm.end() < len(line):
             s += bm.end()
             bullet = True
-        if _is_heading(text[s:e]):
+        chat = CHAT_PREFIX_RE.match(text, s, e)
+        if chat and chat.end() < e:
+            s = chat.end()  # the message, not its timestamp and handle
+        if _is_heading(text[s:e]) and not (chat and len(text[s:e].split()) >= CHAT_MIN_WORDS):
+            # a chat message is a sentence even without a full stop
             out.append(Sentence(s, e, HEADING, lineno, bullet))
             continue
         for a, b in _split_line(text, s, e):

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned.linear import load_model
-from ..sentences import HEADING, SENTENCE
+from ..sentences import HEADING, SENTENCE, with_chat_prefix
 from .byline import document_author
 from .general import (
     CANDIDATE_RE,
@@ -266,7 +266,7 @@ class ForecastFinder:
             if not (sent.kind == SENTENCE or american) or not CANDIDATE_RE.search(
                     text, sent.start, sent.end):
                 continue
-            a, b = sent.start, sent.end
+            a, b = with_chat_prefix(text, sent.start), sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
             hits = stated_odds(stext, forecasty, american)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..learned.linear import LinearModel
-from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
+from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence, with_chat_prefix
 from .general import (
     MARKET_CTX,
     PROB_EXPR,
@@ -74,14 +74,15 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
     for s in sentences:
         if s.kind not in kinds:  # an odds board's "Kimi K3 ........ 5/1" is a heading line
             continue
-        stext = text[s.start:s.end]
+        start = with_chat_prefix(text, s.start)  # "mkrz: 0.62.": the message's frame
+        stext = text[start:s.end]
         taken: list[tuple[int, int]] = []
         for m in PROB_EXPR.finditer(stext):
             taken.append(m.span())
             value, kind = probability_value(m)
             if value is None or not 0.0 < value < 1.0:
                 continue
-            out.append(Candidate(s.start, s.end, s.start + m.start(), s.start + m.end(),
+            out.append(Candidate(start, s.end, start + m.start(), start + m.end(),
                                  round(value, 4), kind, s.kind == TABLE_ROW))
         if not forecasty:
             continue
@@ -92,7 +93,7 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
         for a, b, value, kind in extra:
             if value is None or any(a < e and x < b for x, e in taken):
                 continue
-            out.append(Candidate(s.start, s.end, s.start + a, s.start + b, round(value, 4),
+            out.append(Candidate(start, s.end, start + a, start + b, round(value, 4),
                                  kind, s.kind == TABLE_ROW))
     out.sort(key=lambda c: c.start)
     return out
