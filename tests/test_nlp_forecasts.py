@@ -289,3 +289,13 @@ def test_prediction_list_confidence_in_brackets() -> None:
                     "2. **Meta releases its next Llama with open weights.** [50%]\n")
     assert sorted(f.probability for f in got) == [0.5, 0.6]
     assert forecasts("GLM-5.3 scored highest on SWE-bench Verified (78.4%).") == []
+
+
+def test_a_bookmakers_fractional_prices_are_probabilities() -> None:
+    text = ("The bookmakers have a novelty book on the year-end leaderboard, so here are the "
+            "odds.\n\nNext best is GPT-4o at 4/1. Kimi-K2.5 is chalked up at 9/1, and the "
+            "punters like it.\n\nFor the open-licence special they go evens that the next "
+            "release ships with open weights.\n")
+    assert sorted(f.probability for f in forecasts(text)) == [0.1, 0.2, 0.5]
+    # the same prices in an article with no bookmaker are left alone
+    assert forecasts("Kimi-K2.5 solved 4/1 of the easy tasks, a typo in the source.") == []

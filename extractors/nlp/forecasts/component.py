@@ -259,7 +259,7 @@ class ForecastFinder:
 
     def _general(self, doc: Doc, text: str, forecasty: bool,
                  mentions: list[tuple[int, int]], drafts: list[ForecastDraft],
-                 american: bool = False) -> None:
+                 american: bool = False, fractional: bool = False) -> None:
         """Third pass: any probability expression in a forecasting frame (general.py); on
         a board quoting American odds also its table rows and lines ("| Kimi K3.5 | +300 |")."""
         for sent in doc._.gw_sentences or []:
@@ -269,7 +269,7 @@ class ForecastFinder:
             a, b = with_chat_prefix(text, sent.start), sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
-            hits = stated_odds(stext, forecasty, american)
+            hits = stated_odds(stext, forecasty, american, fractional)
             if sent.kind == SENTENCE:
                 hits = find_probabilities(stext, forecasty, spans) + hits
             if not hits:
@@ -391,7 +391,8 @@ class ForecastFinder:
         # the general and learned passes read the same mentions and document signal
         mentions = [(m.start, m.end) for m in (doc._.gw_models or [])] + [
             (b.start, b.end) for b in (doc._.gw_benchmarks or [])]
-        self._general(doc, text, signal.signalled, mentions, drafts, signal.american_odds)
+        self._general(doc, text, signal.signalled, mentions, drafts, signal.american_odds,
+                      signal.fractional_odds)
         self._learned(doc, text, signal.predictions, mentions, drafts)
         markets = {m.group("name") for m in MARKET_RE.finditer(text)}
         market = markets.pop() if len(markets) == 1 else None

@@ -89,7 +89,7 @@ _ANSWER_TAIL = re.compile(r"^\s*(?:[,;.!)]|$|\s(?:easily|unchanged|tops|max|at\s
 
 # a sentence worth examining: a digit, a number word, or an odds idiom
 CANDIDATE_RE = re.compile(
-    rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+(?:odds|money)|coin[-\s]?(?:flip|toss)|"
+    rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+(?:odds|money)|\bevens\b|coin[-\s]?(?:flip|toss)|"
     r"toss[-\s]?up", re.I)
 _MOVE_FRAME = re.compile(
     r"\b(?:lower|raise|drop|fall|go|jump|move|push|get|cut|bump|revise|update|take|bring|"
@@ -222,6 +222,9 @@ _ODDS_AGAINST_RE = re.compile(
     rf"(?<![\w.$/])(?P<a>{NUMW}|{TEENS_ALT})\s*(?:-to-|\s+to\s+|:)\s*(?P<b>{NUMW}|{TEENS_ALT})"
     r"\s+against\b(?!\s+(?:the\s+)?(?-i:[A-Z0-9]))", re.I)
 _EVEN_MONEY_RE = re.compile(r"\beven\s+money\b", re.I)
+# a bookmaker's price: "at 9/1", "6/4 DeepSeek", "evens that ..." (not dates: no third part)
+_FRACTIONAL_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,3})/(?P<b>\d{1,3})(?![\w/%]|\.\d)")
+_EVENS_RE = re.compile(r"\bevens\b(?!\s+(?:out|up)\b)", re.I)
 # a split that sums to 100: "55/45, lean yes"
 _SPLIT_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,2})\s?/\s?(?P<b>\d{1,2})(?![\w/%.]|\.\d)")
 # a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
@@ -243,12 +246,22 @@ _MONEYLINE_RE = re.compile(r"(?<![\w.])(?P<sign>[+\-−])(?P<n>\d{3,4})"
                            r"(?![\w.,%]|\s*(?:elo|points?|pts|pp|bps|basis)\b)", re.I)
 
 
-def stated_odds(stext: str, forecasty: bool, american: bool = False) -> list[ProbHit]:
+def stated_odds(stext: str, forecasty: bool, american: bool = False,
+                fractional: bool = False) -> list[ProbHit]:
     """Probabilities written as odds or stakes rather than as a probability expression:
     odds against anywhere; "even money", a 100-sum split and a bare first-person
     number only in a document about forecasts; American odds on a board that says its
-    odds are American."""
+    odds are American; fractional odds and "evens" in a bookmaker's prices."""
     out: list[ProbHit] = []
+    if fractional:
+        for m in _FRACTIONAL_RE.finditer(stext):
+            a, b = int(m.group("a")), int(m.group("b"))
+            if a and b and a + b != 100:  # "55/45" is a split, read below
+                out.append(ProbHit(round(b / (a + b), 4), m.start(), m.end(), "odds",
+                                   is_conditional(stext, m.start(), m.end())))
+        for m in _EVENS_RE.finditer(stext):
+            out.append(ProbHit(0.5, m.start(), m.end(), "even",
+                               is_conditional(stext, m.start(), m.end())))
     if american:
         for m in _MONEYLINE_RE.finditer(stext):
             n = int(m.group("n"))

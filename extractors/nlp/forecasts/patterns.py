@@ -193,6 +193,10 @@ _DOC_SIGNAL_RE = re.compile(
     r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
 _AMERICAN_ODDS_RE = re.compile(r"\b(?:odds\s*:?\s*american|american\s+odds|moneylines?)\b",
                                re.I)
+# a bookmaker's prices: fractional odds ("Kimi K3 at 9/1", "6/4 DeepSeek") are probabilities
+_BOOKMAKER_RE = re.compile(r"\b(?:bookmakers?|bookies?|punters?|sportsbooks?|novelty\s+(?:book|"
+                           r"market)s?|each[- ]way|odds[- ]on|the\s+layers|betting\s+(?:shop|firm|"
+                           r"exchange|market)s?|gamble\s+responsibly)\b", re.I)
 # a document of predictions
 _PREDICTIONS_RE = re.compile(r"\bpredictions?\b|\bmy\s+(?:number|odds)\b", re.I)
 
@@ -208,6 +212,7 @@ class DocumentSignal:
     signalled: bool
     predictions: bool
     american_odds: bool = False  # a betting board quoting American odds ("+300", "-150")
+    fractional_odds: bool = False  # a bookmaker's prices ("at 9/1", "evens")
 
 
 def document_signal(text: str) -> DocumentSignal:
@@ -215,7 +220,8 @@ def document_signal(text: str) -> DocumentSignal:
     signalled = forecasty or bool(_DOC_SIGNAL_RE.search(text))
     return DocumentSignal(forecasty, signalled,
                           signalled or bool(_PREDICTIONS_RE.search(text)),
-                          bool(_AMERICAN_ODDS_RE.search(text)))
+                          bool(_AMERICAN_ODDS_RE.search(text)),
+                          forecasty and bool(_BOOKMAKER_RE.search(text)))
 
 
 # a condition on a would-clause or a feature of one: "we'd go to 80% if ...", "otherwise 40%"
