@@ -89,7 +89,7 @@ def test_bare_claim_takes_the_document_dimension() -> None:
     with rules_alone(extractor(), "gw_claims", "dim_model"):
         dims = [c.dimensions for c in claims(text)]
     assert dims == [("cost",), ("cost",), ("cost",)]
-    assert [c.dimensions for c in claims(text)][:2] == [("cost",), ("cost",)]
+    assert all("cost" in d for d in [c.dimensions for c in claims(text)])
 
 
 def test_semver_bumped() -> None:
