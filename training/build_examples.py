@@ -18,6 +18,8 @@ from pathlib import Path
 from gold_examples import run
 
 from extractors.nlp import get_extractor
+from extractors.nlp.learned.features import document_dimensions
+from extractors.nlp.sentences import split_sentences
 from models.records import Extraction
 
 
@@ -35,6 +37,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
         gold = json.loads(gp.read_text(encoding="utf-8"))
         text = (docs_dir / gold["doc"]).read_text(encoding="utf-8")
         res = ex.extract(text)
+        whole = document_dimensions(text, [(x.start, x.end) for x in split_sentences(text)])
         for c in gold["claims"]:
             a = text.find(c["text"])
             if a < 0:
@@ -55,6 +58,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
                 # what the shipped extractor says for the output claim covering this one
                 "rule_dims": next((list(o.dimensions) for o in res.claims
                                    if o.start <= a < o.end or a <= o.start < b), []),
+                "doc_dims": whole,  # learned/features.document_dimensions, as at run time
                 "rule_stance": next((o.stance for o in res.claims
                                      if o.start <= a < o.end or a <= o.start < b), None),
             })

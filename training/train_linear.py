@@ -49,7 +49,7 @@ def dim_feats(e: dict[str, Any], bench_dim: dict[str, str]) -> dict[str, float]:
 
 def add_dimension_context(ex: list[dict[str, Any]], feats: list[dict[str, float]]) -> None:
     """The run-time context features (learned/features.dimension_context), per document
-    over its claims in order."""
+    over its claims in order, and the document's own (document_dimensions)."""
     patterns = claim_patterns()
     by_doc: dict[str, list[int]] = {}
     for i, e in enumerate(ex):
@@ -59,6 +59,7 @@ def add_dimension_context(ex: list[dict[str, Any]], feats: list[dict[str, float]
                     for i in idx]
         for i, ctx in zip(idx, dimension_context(evidence), strict=True):
             feats[i].update(ctx)
+            feats[i].update(ex[i].get("doc_dims") or {})
 
 
 def per_class_f1(gold: list[str], pred: list[str]) -> dict[str, float | None]:

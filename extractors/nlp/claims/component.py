@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned.dimensions import decide_dimensions
-from ..learned.features import dimension_context, dimension_features
+from ..learned.features import dimension_context, dimension_features, document_dimensions
 from ..learned.linear import load_model
 from ..qualifiers.stance.patterns import stance_patterns
 from ..registry import load_registry
@@ -177,12 +177,15 @@ class ClaimFinder:
             if d.dimensions == [""]:
                 d.dimensions = [fallback]
         context = dimension_context([set(d.keyword_hits) | set(d.dimensions) for d in drafts])
+        whole = document_dimensions(text, [(s.start, s.end) for s in sents]) \
+            if self.dim_model is not None and drafts else {}
         for d, ctx in zip(drafts, context, strict=True):
             if self.dim_model is not None:
                 feats = dimension_features(d.text, [self.bench_dim[b] for b in d.benchmarks
                                                     if b in self.bench_dim], d.dimensions,
                                            d.keyword_hits)
                 feats.update(ctx)
+                feats.update(whole)
                 prob = dict(zip(self.dim_model.labels, self.dim_model.probabilities(feats),
                                 strict=True))
                 d.dimensions = decide_dimensions(prob, self.dim_model.threshold)
