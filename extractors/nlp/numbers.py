@@ -16,6 +16,8 @@ WORD_VALUES = {"zero": 0, **UNITS, **TEENS, **TENS}
 UNITS_ALT = "|".join(UNITS)
 TEENS_ALT = "|".join(TEENS)
 TENS_ALT = "|".join(TENS)
+# "percent" or "per cent" (British and wire copy): the word of every percentage regex
+PER_CENT = r"per\s?cent"
 # one to ninety-nine: "sixty-two", "sixty two", "twelve", "seven"
 SPELLED_1_99 = rf"(?:{TENS_ALT})(?:[\s-](?:{UNITS_ALT}))?|{TEENS_ALT}|{UNITS_ALT}"
 

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from models.records import BenchmarkMention, Figure, ModelMention
 
-from ..numbers import WORD_VALUES, spelled_value
+from ..numbers import PER_CENT, WORD_VALUES, spelled_value
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .patterns import (
     BENCH_ANAPHOR_RE,
@@ -63,7 +63,7 @@ _SUBJECT_VERB_RE = re.compile(
 GAP_SUBJ_RE = re.compile(
     r"^\s*(?:lost|gained|dropped|fell|rose|trails?|trailed|lags?|lagged|leads?|led|is|was|"
     r"sits?|sat)\s+(?:by\s+)?(?:about\s+|roughly\s+|around\s+|only\s+|just\s+|~\s?)?$", re.I)
-FOR_MODEL_RE = re.compile(r"\s?(?:%|per\s?cent|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
+FOR_MODEL_RE = re.compile(r"\s?(?:%|" + PER_CENT + r"|points?|pp)?\s+(?:for|from)\s+(?:the\s+)?")
 VS_RE = re.compile(r"^\s*(?:vs\.?|versus|against)\s*$", re.I)
 GAP_WORD_RE = re.compile(r"\b(?:behind|ahead|lag\w*|trail\w*|gap|under|below|short|back|"
                          r"distance|margin(?!\s+of\s+error)|deficit|spread|separat\w*|"
@@ -79,8 +79,8 @@ QUESTION_RE = re.compile(r"(?:^|[\"“:—–]\s*|,\s*)(?:will|would|can|could|d
 RANK_MORE_RE = re.compile(r"\s+and\s+(\d{1,3})\b")
 # "gaps of 12 and 14 points", "30 or 40%": the first number shares the second's unit
 SHARED_UNIT_RE = re.compile(
-    r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|per\s?cent\b)|(?:\s|-)(?P<pp>points?\b|pp\b)"
-    r"|\s?(?P<x>x\b|×)|\s(?P<mo>months?\b))")
+    r"\s*(?:and|or|,)\s+\d+(?:\.\d+)?(?:\s?(?P<pct>%|" + PER_CENT
+    + r"\b)|(?:\s|-)(?P<pp>points?\b|pp\b)|\s?(?P<x>x\b|×)|\s(?P<mo>months?\b))")
 # "Kimi K3 at 72", "GPT-5.6 scores 78": a bare number right after a model is its score
 HTML_TD_RE = re.compile(r"<t[dh]\b[^<>]*>(.*?)(?=</t[dh]>|<t[dh]\b|</tr>|$)", re.I)
 MODEL_AT_RE = re.compile(

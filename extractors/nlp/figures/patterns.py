@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..cues import compile_cues, load_cues
-from ..numbers import SPELLED_1_99
+from ..numbers import PER_CENT, SPELLED_1_99
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = (
-    r"(?P<u_pp>\s?(?:percentage|per\s?cent)\s+points?(?![\w])|(?:\s|-)?(?:pp|p\.p\.|pts?|points?)(?![\w]))"
-    r"|(?P<u_pct>\s?%|\s?per\s?cent(?![\w]))"
+    r"(?P<u_pp>\s?(?:percentage|" + PER_CENT + r")\s+points?(?![\w])|(?:\s|-)?(?:pp|p\.p\.|pts?|"
+    r"points?)(?![\w]))"
+    r"|(?P<u_pct>\s?%|\s?" + PER_CENT + r"(?![\w]))"
     r"|(?P<u_x>[x×](?![\w])|\s(?:times|fold)(?![\w])|-fold(?![\w]))"
     r"|(?P<u_b>[B](?![\w])|\s?(?:billion|bn)(?=\s+(?:parameters|params)))"
     r"|(?P<u_t>[T](?![\w])|\s?trillion(?=\s+(?:parameters|params)))"
@@ -60,7 +61,7 @@ PER_TOKEN_RE = re.compile(r"\s?(?:/|per\s+)(?:1\s?M|M|MTok|mtok|million|1K|K|tho
 # "5 or more points", "10 or so points": the unit after a hedge
 OR_MORE_RE = re.compile(
     r"\s+or\s+(?:more|so|fewer|less|higher)\s+(?:(?P<pp>(?:percentage\s+)?points?\b|pp\b)|"
-    r"(?P<pct>%|per\s?cent\b)|(?P<mo>months?\b))")
+    r"(?P<pct>%|" + PER_CENT + r"\b)|(?P<mo>months?\b))")
 # "five months behind", "seven to eight months", "two points under", "a factor of two to three"
 _NUMW = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
          "fifteen|sixteen|eighteen|twenty|thirty")
@@ -100,7 +101,7 @@ GAP_BY_RE = re.compile(
     r"\b(?:trails?|trailed|trailing|lags?|lagged|lagging|leads?|led|leading|behind|ahead|beats?|"
     r"beat|edges?|edged|outscores?|outscored|outperforms?|outperformed)\b[^.;]{0,50}?\bby\s+"
     r"(?:about|roughly|around|nearly|just|only|~|≈)?\s*$", re.I)
-BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?per\s?cent)?\s+and\s+(?P<hi>{NUM})",
+BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?{PER_CENT})?\s+and\s+(?P<hi>{NUM})",
                         re.I)
 CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")
 TABLE_NUM_RE = re.compile(
@@ -153,4 +154,4 @@ def parse_num(s: str) -> float:
 
 
 # "Sixty-two percent of companies": percentages written out in words
-SPELLED_PCT_RE = re.compile(rf"\b(?P<w>{SPELLED_1_99})\s+(?:percent|per\s+cent)\b", re.I)
+SPELLED_PCT_RE = re.compile(rf"\b(?P<w>{SPELLED_1_99})\s+{PER_CENT}\b", re.I)

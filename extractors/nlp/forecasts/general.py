@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..numbers import (
+    PER_CENT,
     SPELLED_1_99,
     TEENS,
     TEENS_ALT,
@@ -32,9 +33,9 @@ _Q = r"(?:(?:less\s+than|under|below|at\s+least|over|above|more\s+than|nearly|al
 _A = r"(?:(?:about|roughly|around|maybe|perhaps|approximately|something\s+like)\s+|~\s?)?"
 
 PROB_EXPR = re.compile(
-    r"(?P<pct>(?<![\w.$])\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b|per\s+cent\b)\+?"
+    r"(?P<pct>(?<![\w.$])\d{1,3}(?:\.\d+)?)\s?(?:%|" + PER_CENT + r"\b)\+?"
     rf"|\b(?P<wpct>{SPELLED_1_99})"
-    r"\s+(?:percent|per\s+cent)\b"
+    r"\s+" + PER_CENT + r"\b"
     r"|(?<![\w.$])(?P<dec>0?\.\d{1,3})(?![\d%]|\.\d|\s*(?:points|pp|x)\b)"
     rf"|\b(?P<num>{NUMW})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMW})\b"
     r"|\b(?P<even>even\s+odds|(?:a\s+)?coin[-\s]?(?:flip|toss)|toss[-\s]?up|50[-/]50|"
@@ -77,7 +78,7 @@ _STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(
                            r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
 _STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
 # "at about 15% of the savings": a share of something, not a probability
-SHARE_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?\s+of\s+(?!(?:the\s+|a\s+|its\s+)?"
+SHARE_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?\s+of\s+(?!(?:the\s+|a\s+|its\s+)?"
                              r"(?:chances?|probability|odds|likelihood)\b)", re.I)
 _ANAPHOR_BEFORE = re.compile(r"\b(?:that|this|the|our|my|their|its)\s+(?:current\s+)?$", re.I)
 WOULD_RE = re.compile(r"\b(?:would|could|might)\b|['’]d\b", re.I)
@@ -293,7 +294,7 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
 _LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:if|unless|should|assuming|provided|"
                             r"in\s+the\s+event)\b", re.I)
 _THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
-_IF_AFTER_RE = re.compile(r"\s*(?:%|percent|per\s+cent)?[\"”’']?\s*,?\s*(?:if|unless|"
+_IF_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..cues import literal_alternation, load_cues
+from ..numbers import PER_CENT
 
-PCT = r"(?P<p>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b)\+?"
+PCT = r"(?P<p>\d{1,3}(?:\.\d+)?)\s?(?:%|" + PER_CENT + r"\b)\+?"
 ISSUER = (r"(?P<issuer>(?:[A-Z][\w&.'’-]*|[a-z][\w-]*[A-Z][\w-]*|[a-z]{3,}[\w-]*)"
           r"(?:\s+[A-Z][\w&.'’-]*){0,3})")
 
@@ -84,7 +85,7 @@ PUBLISHED_BY_RE = re.compile(
 # 55% that", "odds of 40%", "Probability: 35%", "a 3-in-5 chance", "moving to 70% from
 # 64%", "the number was 0.55". Each regex below names the probability ``p`` (a percent,
 # or a decimal 0..1 written as such), optionally the earlier value ``p0``.
-PROB = r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b))"
+PROB = r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|" + PER_CENT + r"\b))"
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10}
 NUMWORD = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -149,7 +150,7 @@ EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"the\s+aggregate)\s+)?"
         r"(?:(?:up|down|back)\s+)?(?:to|at)\s+(?:about\s+|roughly\s+|around\s+|approximately\s+|"
         r"something\s+like\s+|maybe\s+|~\s?)?"
-        r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b))\+?"
+        + PROB + r"\+?"
         r"(?:\s+or\s+(?:higher|more|lower|less|above|below))?"
         r"(?:\s+from\s+(?P<p0>\d{1,3}(?:\.\d+)?)\s?%)?", re.I)),
     # Current aggregate: 0.62 / Community Prediction: 38% / consensus = 0.4
@@ -173,11 +174,11 @@ EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "(previous: 0.49)", "(was 41%)": the earlier value written right after the forecast
 PAREN_PREVIOUS_RE = re.compile(
     r"\s*\((?:previous|prev\.?|prior|was|last\s+(?:week|month|update))\s*:?\s*"
-    r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b))\)", re.I)
+    + PROB + r"\)", re.I)
 # "we assign 55% to the base case and 20% to a bear case": a second probability, same issuer
 AND_ALSO_RE = re.compile(
     r"\b(?:and|while|with)\s+(?:a\s+|an\s+)?(?:about\s+|roughly\s+|~\s?)?"
-    r"(?P<p>\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b))\s+(?:probability\s+|chance\s+)?"
+    r"(?P<p>\d{1,3}(?:\.\d+)?\s?(?:%|" + PER_CENT + r"\b))\s+(?:probability\s+|chance\s+)?"
     r"(?:to|for|on)\s+(?:a|an|the|our|its|their)\b", re.I)
 MARKET_RE = re.compile(
     r"\b(?P<name>Polymarket|Manifold|Kalshi|Metaculus|PredictIt|Good\s+Judgment(?:\s+Open)?|"

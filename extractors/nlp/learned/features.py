@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..claims.patterns import claim_patterns
+from ..numbers import PER_CENT
 from ..qualifiers.stance.component import Side, stance_votes
 from ..qualifiers.stance.patterns import stance_patterns
 from .spans import replace_spans
@@ -77,7 +78,7 @@ _GAP_UP = re.compile(
     r"|(?:widen\w*|reopen\w*|grow\w*|extend\w*|keep\w*|hold\w*)\W+(?:\w+\W+){0,3}"
     + _GAP_NOUN, re.I)
 _CMP_RE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to)|while|whereas)\b", re.I)
-_NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|per\s?cent)?")
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|" + PER_CENT + r")?")
 
 
 def structure_features(text: str, votes: dict[str, float]) -> dict[str, float]:

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...learned.linear import load_model
+from ...numbers import PER_CENT
 from .patterns import StancePatterns, stance_patterns
 
 _CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
@@ -83,7 +84,7 @@ def _figure_votes(figures: list[FigureT]) -> dict[str, float]:
 
 # a score in running text: "48.6%", "79.8", "81 percent"; not years, sizes, prices, lags
 _SCORE_RE = re.compile(
-    r"(?<![$€£\d.,])(\d{1,3}(?:\.\d+)?)(\s?(?:%|percent\b|per cent\b))?(?![\d.,]?\d)"
+    r"(?<![$€£\d.,])(\d{1,3}(?:\.\d+)?)(\s?(?:%|" + PER_CENT + r"\b))?(?![\d.,]?\d)"
     r"(?!\s?(?:x\b|[BTMK]\b|[bmk]\b|billion|million|trillion|months?|weeks?|years?|days?|"
     r"tokens?|GPUs?|parameters?|FLOP|k\b))")
 _FOR_SIDE_RE = re.compile(r"\s+(?:for|by|from)\s+(?:the\s+)?$")
