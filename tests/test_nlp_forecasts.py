@@ -243,6 +243,10 @@ def test_a_documents_own_forecasts_go_to_the_author_its_head_names() -> None:
     shout = ("FORECAST SUMMARY — Question 7\n\nPrepared by the Northfield Forecasting "
              "Collective · Panel of 23\n\nThe aggregate probability is 35%.")
     assert [f.issuer for f in forecasts(shout)] == ["Northfield Forecasting Collective"]
+    # a masthead's dateline that names its author among its segments
+    letter = ("Ten calls for 2027\nOpen Tensor Weekly · Issue 212 · November 24, 2026 · "
+              "Theo Brandt\n\nI put 70% on an open model topping the Arena next year.")
+    assert [(f.issuer, f.probability) for f in forecasts(letter)] == [("Theo Brandt", 0.7)]
 
 
 def test_american_odds_only_on_a_board_that_quotes_them() -> None:

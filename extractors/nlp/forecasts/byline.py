@@ -37,6 +37,11 @@ _ORG_WORDS = re.compile(
 _MASTHEAD_RE = re.compile(r"^(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:[ \t]+(?:of|for|and|&|"
                           r"[A-Z][\w&.'’-]*)){0,5})[ \t]*(?:[—–|:]|$)")
 _SELF_PLURAL = frozenset({"we", "us", "our"})
+# a dateline of segments: "Open Tensor Weekly · Issue 212 · November 24, 2026 · Theo Brandt"
+_SEGMENT_SPLIT_RE = re.compile(r"\s+[·|•]\s+")
+_DATE_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d|"
+                      r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b")
+_FULL_NAME_RE = re.compile(rf"^{_NAME}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,14 @@ def document_author(text: str) -> DocumentAuthor:
         m = _NAME_DATE_RE.match(ln)
         if m:
             found(_tidy(m.group("name")))
+            continue
+        segments = _SEGMENT_SPLIT_RE.split(ln)
+        masthead = _org_of(segments[0]) if len(segments) >= 3 else None
+        if masthead and any(_DATE_RE.search(x) for x in segments):
+            org = org or masthead  # a masthead's dateline, its author among the segments
+            for seg in segments[1:]:
+                if _FULL_NAME_RE.match(seg) and not re.search(r"\d", seg):
+                    found(_tidy(seg))
             continue
         org = org or _org_of(ln)
     for rx in (_INLINE_BY_RE, _FROM_RE):

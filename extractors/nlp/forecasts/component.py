@@ -57,6 +57,8 @@ _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|ni
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
+_SINGULAR_SELF = frozenset({"i", "my", "me", "i'd", "i’d", "i'm", "i’m", "i've", "i’ve",
+                            "i'll", "i’ll"})
 _STOP_ISSUER = frozenset({
     "the", "this", "that", "it", "which", "what", "and", "but", "today", "now", "also",
     "model", "models", "market", "markets", "forecast", "who",
@@ -122,7 +124,9 @@ def _subject(prefix: str) -> str | None:
         return None
     if words[0].lower() in _SELF_FORMS or words[0].lower() in ("our", "my") \
             or words[-1].lower() in _SELF_FORMS:
-        return "we"  # "After the release we lowered it to 0.4"
+        # "After the release we lowered it to 0.4"; "I'd give it": the byline's person
+        singular = words[0].lower() in _SINGULAR_SELF or words[-1].lower() in _SINGULAR_SELF
+        return "I" if singular else "we"
     first = words[0].lower()
     if first in ("there's", "there’s", "there", "it's", "it’s", "maybe", "perhaps", "yes", "no") \
             or first[:1].isdigit():
@@ -238,7 +242,7 @@ class ForecastFinder:
             return None
         words = phrase.split()
         if words[0].lower() in self.patterns.self_words or words[0].lower() in ("my", "their"):
-            return "we"
+            return "I" if words[0].lower() in _SINGULAR_SELF else "we"
         if len(words) == 1:
             return "we"  # "The forecast stands at ...": the document's own
         return phrase
@@ -298,7 +302,7 @@ class ForecastFinder:
             issuer = market.group("name")
         else:
             issuer = name_like(_subject(stext[:hit.start]))
-        if issuer in (None, "we"):
+        if issuer in (None, "we", "I"):
             issuer = speaker(text, a) or issuer
         drafts.append(ForecastDraft(issuer, round(hit.value, 4), hit.conditional, None, a, b,
                                     a + hit.start, a + hit.end))
