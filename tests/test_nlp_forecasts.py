@@ -303,3 +303,14 @@ def test_a_bookmakers_fractional_prices_are_probabilities() -> None:
     assert sorted(f.probability for f in forecasts(text)) == [0.1, 0.2, 0.5]
     # the same prices in an article with no bookmaker are left alone
     assert forecasts("Kimi-K2.5 solved 4/1 of the easy tasks, a typo in the source.") == []
+
+
+def test_a_models_score_in_a_forecasting_document_is_not_a_forecast() -> None:
+    """The dot of 'GPT-4o 2.5' or 'Kimi-K2.5' does not end a clause; a number that
+    measures a named model stays a measurement even where the document forecasts."""
+    text = ("Our audit team puts the chance that an open model passes this audit by May at "
+            "about one in four.\n\nOn long agreements, clause-level recall fell to 71% for "
+            "Kimi-K2.5 and 66% for GPT-4o.\n\nA small fine-tune took Kimi-K2.5 from 71% to 88% "
+            "on one client's task, beating GPT-4o zero-shot at 84%.\n\nThe margin of error is "
+            "2.1 points at the 95% confidence level.\n")
+    assert [f.probability for f in forecasts(text)] == [0.25]

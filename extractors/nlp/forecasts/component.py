@@ -15,6 +15,7 @@ from .general import (
     CANDIDATE_RE,
     SHARE_AFTER_RE,
     ProbHit,
+    clause_start,
     find_probabilities,
     is_conditional,
     name_like,
@@ -54,6 +55,7 @@ _SUBJ_TRAIL_RE = re.compile(
     r"cautious|upbeat)\s*$", re.I)
 _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
                             re.I)
+_FOR_MODEL_AFTER_RE = re.compile(r"\s+(?:for|on|by|from)\s+(?:the\s+)?")
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
@@ -174,12 +176,15 @@ class ForecastFinder:
                 if any(d.prob_start < a + pe and a + ps < d.prob_end for d in drafts):
                     continue
                 prefix = stext[:m.start()]
-                clause_start = max((prefix.rfind(c) for c in ".;:!?,"), default=-1) + 1
+                clause = clause_start(prefix)
                 if kind in ("at", "gives"):
-                    if any(clause_start <= ms < m.start() for ms, _ in models):
+                    if any(clause <= ms < m.start() for ms, _ in models):
                         continue  # "GLM-5.3 is at 58%": a score, not a forecast
                     if kind == "at" and _SCORE_AFTER_RE.match(stext, pe):
                         continue
+                if kind in ("at", "move") and any(
+                        _FOR_MODEL_AFTER_RE.fullmatch(stext, pe, ms) for ms, _ in models):
+                    continue  # "recall fell to 71% for Kimi K3": a measurement of a model
                 if kind in ("number", "bracketed"):
                     issuer: str | None = "we"
                 elif named:

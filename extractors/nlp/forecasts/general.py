@@ -88,6 +88,16 @@ _ANSWER_TAIL = re.compile(r"^\s*(?:[,;.!)]|$|\s(?:easily|unchanged|tops|max|at\s
                           r"at\s+best|give\s+or\s+take|or\s+so|for\s+me|to\s+me|IMO)\b)", re.I)
 
 
+# where a clause ends: punctuation, but not the dot inside "GPT-5.6" or "Qwen3.5"
+_CLAUSE_END_RE = re.compile(r"[;:!?,—–]|\.(?!\d)")
+
+
+def clause_start(before: str) -> int:
+    """Where the clause holding the end of ``before`` begins."""
+    ends = list(_CLAUSE_END_RE.finditer(before))
+    return ends[-1].end() if ends else 0
+
+
 # a sentence worth examining: a digit, a number word, or an odds idiom
 CANDIDATE_RE = re.compile(
     rf"\d|\b(?:{TENS_ALT}|{UNITS_ALT}|{TEENS_ALT})\b|even\s+(?:odds|money)|\bevens\b|coin[-\s]?(?:flip|toss)|"
@@ -147,7 +157,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             continue  # "grew 40%", "cut prices by 50%"
         if kind in ("pct", "wpct", "dec") and _ANAPHOR_BEFORE.search(before):
             continue  # "that 65 percent would fall to ...": a forecast already stated
-        clause_start = max((before.rfind(c) for c in ".;:!?,—–"), default=-1) + 1
+        clause = clause_start(before)
         near_frame = NEAR_FRAME.search(near_before) or re.match(
             r"^\s*(?:chance|probability|odds|likelihood|shot|likely|unlikely|confident|sure)\b",
             after, re.I)
@@ -168,16 +178,16 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                                               before[-40:], re.I)
                     and not SHARE_AFTER_RE.match(after)):
                 continue  # "60% on HLE"; but "we put 60% on X" is a stake, "at 70% of Y" a share
-            if _MEASURE_BEFORE.search(before[clause_start:]) and not (
+            if _MEASURE_BEFORE.search(before[clause:]) and not (
                     near_frame and re.search(r"(?:chance|odds|probabilit|likel|credence|"
                                              r"market|contract|trad|priced|forecast|bet)",
                                              (near_before + near_after).lower())):
                 continue
-            if any(clause_start <= s < ps and not re.search(r"[\"”]", stext[s:ps])
+            if any(clause <= s < ps and not re.search(r"[\"”]", stext[s:ps])
                    for s, _ in mention_spans) and not re.match(
                     r"^\s*(?:chance|probability|odds|likelihood|shot|likely)\b", after, re.I) \
                     and not re.search(r"\b(?:chance|odds|probabilit\w*|likelihood|credence|"
-                                      r"priced|contract|forecast\w*)\b", before[clause_start:],
+                                      r"priced|contract|forecast\w*)\b", before[clause:],
                                       re.I):
                 continue  # "DeepSeek V4 sits at 84%": a score
         if kind == "cents" and not MARKET_CTX.search(stext):
@@ -202,7 +212,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             and _STAKE_AFTER.match(after))
         ok = bool(strong or near_frame or (kind == "cents"))
         if forecasty and not ok and _MOVE_FRAME.search(before) and re.search(
-                r"\b(?:I|we|us|me|our|my|would|could|['’]d)\b", before[clause_start:], re.I):
+                r"\b(?:I|we|us|me|our|my|would|could|['’]d)\b", before[clause:], re.I):
             ok = True  # "we would lower our base case to 40%"
         if forecasty and not ok:
             ok = bool(tight_frame and NEAR_FRAME.search(stext)) or bool(answer) or bool(
@@ -320,13 +330,13 @@ def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:
     probability: the same cues find_probabilities applies, as names, so the learned pass
     can weigh them (``veto_*`` are categorical: the rules never read those as forecasts)."""
     before, after = stext[:ps], stext[pe:]
-    clause_start = max((before.rfind(c) for c in ".;:!?,—–"), default=-1) + 1
+    clause = clause_start(before)
     out: set[str] = set()
     if _GROWTH_BEFORE.search(before):
         out.add("veto_growth")  # "grew 40%", "cut prices by 50%"
     if _MEASURE_AFTER.match(after):
         out.add("measure_after")
-    if _MEASURE_BEFORE.search(before[clause_start:]):
+    if _MEASURE_BEFORE.search(before[clause:]):
         out.add("measure_before")
     if kind == "frac" and not re.match(
             r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|for|to|given|"
@@ -335,6 +345,8 @@ def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:
     if kind == "even" and re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+"
                                     r"(?:a\s+)?$", before, re.I):
         out.add("veto_comparison")  # "close to a coin flip": a comparison
+    if re.match(r"\s*(?:confidence|credible)\s+(?:level|interval)|\s*CI\b", after, re.I):
+        out.add("veto_confidence")  # "at the 95% confidence level": a statistic of the survey
     if kind in ("dec",) and not NEAR_FRAME.search(before[-60:]):
         out.add("dec_no_frame")
     return out

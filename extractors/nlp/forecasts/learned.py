@@ -20,6 +20,7 @@ from .general import (
     MARKET_CTX,
     PROB_EXPR,
     ProbHit,
+    clause_start,
     is_conditional,
     measurement_cues,
     probability_value,
@@ -110,7 +111,7 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
     stext = text[c.sent_start:c.sent_end]
     ps, pe = c.start - c.sent_start, c.end - c.sent_start
     before, after = stext[:ps], stext[pe:]
-    clause_start = max((before.rfind(ch) for ch in ".;:!?,—–|("), default=-1) + 1
+    clause = max(clause_start(before), before.rfind("|") + 1, before.rfind("(") + 1)
     f: dict[str, float] = {f"kind={c.kind}": 1.0, "bias_doc": 1.0 if forecasty else 0.0}
     bt = _toks(before)[-WINDOW_BEFORE:]
     at = _toks(after)[:WINDOW_AFTER]
@@ -118,7 +119,7 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f[f"b{i + 1 if i < 2 else 'x'}={t}"] = 1.0
     for i, t in enumerate(at):
         f[f"a{i + 1 if i < 2 else 'x'}={t}"] = 1.0
-    for t in set(_toks(before[clause_start:])):
+    for t in set(_toks(before[clause:])):
         f[f"c={t}"] = 1.0
     if c.in_table:
         f["table"] = 1.0
@@ -126,7 +127,7 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f["unpunctuated"] = 1.0
     if re.search(r"\d\.\d", stext[ps:pe]) and c.kind == "pct":
         f["pct_decimal"] = 1.0  # "71.4%": scores carry decimals, forecasts rarely do
-    if any(c.sent_start + clause_start <= s < c.start for s, _ in mentions):
+    if any(c.sent_start + clause <= s < c.start for s, _ in mentions):
         f["mention_in_clause"] = 1.0
     if any(c.end <= s < c.end + 30 for s, _ in mentions):
         f["mention_after"] = 1.0
