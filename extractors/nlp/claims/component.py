@@ -138,6 +138,7 @@ class ClaimFinder:
         filtering = self.model is not None and len(body) > 2 * CONTEXT
         non = self.model.labels.index("non_claim") if self.model is not None else 0
         mi = bi = fi = 0
+        line_hits: list[dict[str, int]] = []  # every line's, for document_dimensions
         for idx, sent in enumerate(sents):
             a, b = sent.start, sent.end
             while mi < len(models) and models[mi].end <= a:
@@ -150,9 +151,10 @@ class ClaimFinder:
             s_benches = [m.canonical for m in benches[bi:bi + 50] if a <= m.start < b]
             has_fig = any(a <= f.start < b for f in figures[fi:fi + 50])
             stext = text[a:b]
+            kw = self.p.keyword_hits(stext)
+            line_hits.append(kw)
             if sent.kind != SENTENCE:
                 continue
-            kw = self.p.keyword_hits(stext)
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig), kw):
                 continue
             draft = ClaimDraft(
@@ -177,7 +179,7 @@ class ClaimFinder:
             if d.dimensions == [""]:
                 d.dimensions = [fallback]
         context = dimension_context([set(d.keyword_hits) | set(d.dimensions) for d in drafts])
-        whole = document_dimensions(text, [(s.start, s.end) for s in sents]) \
+        whole = document_dimensions(text, [(s.start, s.end) for s in sents], line_hits) \
             if self.dim_model is not None and drafts else {}
         for d, ctx in zip(drafts, context, strict=True):
             if self.dim_model is not None:
