@@ -18,6 +18,8 @@ from .patterns import BYLINE_RE
 
 HEAD_CHARS = 700
 HEAD_LINES = 6
+# a month as datelines write it: "Nov", "Nov.", "November"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?"
 _NAME = r"[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|de|van|von|da|del|di|le|la)){1,3}"
 # "Posted on November 28, 2026 by Jess Okonkwo", "Issue #88 · Friday · by Cal Calloway"
 _INLINE_BY_RE = re.compile(rf"(?:^|[·|•—–,]\s*|\s)(?i:posted\s+(?:on\s+[^\n]{{0,40}}?\s+)?)?"
@@ -25,7 +27,7 @@ _INLINE_BY_RE = re.compile(rf"(?:^|[·|•—–,]\s*|\s)(?i:posted\s+(?:on\s+[^
 # "Jun Park · Nov 19, 2026"; "Meridian Forecasting | November 18, 2026"
 _NAME_DATE_RE = re.compile(
     rf"^(?P<name>{_NAME}|[A-Z][\w&.'’-]*)\s*[·|•—–]\s*(?:\w+,?\s+)?"
-    r"(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d", re.M)
+    rf"(?:\d{{1,2}}\s+)?{_MONTH}\s+\d", re.M)
 # "From: Priya Ramaswamy, Partner"
 _FROM_RE = re.compile(rf"^From:\s*(?P<name>{_NAME})", re.M)
 _ORG_WORDS = re.compile(
@@ -39,8 +41,7 @@ _MASTHEAD_RE = re.compile(r"^(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:[ \t]+(?:of
 _SELF_PLURAL = frozenset({"we", "us", "our"})
 # a dateline of segments: "Open Tensor Weekly · Issue 212 · November 24, 2026 · Theo Brandt"
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[·|•]\s+")
-_DATE_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d|"
-                      r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b")
+_DATE_RE = re.compile(rf"\b{_MONTH}\s+\d|\b\d{{1,2}}\s+{_MONTH}")
 _FULL_NAME_RE = re.compile(rf"^{_NAME}$")
 
 
