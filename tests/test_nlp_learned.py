@@ -129,12 +129,14 @@ def test_dimension_context_reads_neighbours_and_the_rest_of_the_document() -> No
 
 
 def test_document_dimensions_read_the_whole_document_and_its_title() -> None:
+    from extractors.nlp.claims.patterns import claim_patterns
     from extractors.nlp.learned.features import document_dimensions
     from extractors.nlp.sentences import split_sentences
 
     text = ("Chip export rules tighten again\n\nThe new controls cover HBM and advanced "
             "packaging. Analysts expect delays. Nvidia's H20 shipments stop in March.\n")
-    f = document_dimensions(text, [(s.start, s.end) for s in split_sentences(text)])
+    hits = claim_patterns().keyword_hits
+    f = document_dimensions(text, [hits(text[s.start:s.end]) for s in split_sentences(text)])
     assert f.get("title_kw=compute") == 1.0 or f.get("title_kw=policy") == 1.0
     assert any(k.startswith("all_kw=") and 0 < v <= 1.0 for k, v in f.items())
     assert not any(k.endswith(("=cost", "=talent")) for k in f)

@@ -18,6 +18,7 @@ from pathlib import Path
 from gold_examples import run
 
 from extractors.nlp import get_extractor
+from extractors.nlp.claims.patterns import claim_patterns
 from extractors.nlp.learned.features import document_dimensions
 from extractors.nlp.sentences import split_sentences
 from models.records import Extraction
@@ -32,12 +33,14 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     ex = get_extractor()
     finder = ex.nlp.get_pipe("gw_claims")
     finder.model = finder.dim_model = None  # what the rules alone say, as features
+    keyword_hits = claim_patterns().keyword_hits
     out: list[dict[str, object]] = []
     for gp in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gp.read_text(encoding="utf-8"))
         text = (docs_dir / gold["doc"]).read_text(encoding="utf-8")
         res = ex.extract(text)
-        whole = document_dimensions(text, [(x.start, x.end) for x in split_sentences(text)])
+        whole = document_dimensions(text, [keyword_hits(text[x.start:x.end])
+                                           for x in split_sentences(text)])
         for c in gold["claims"]:
             a = text.find(c["text"])
             if a < 0:

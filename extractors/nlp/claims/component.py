@@ -153,8 +153,6 @@ class ClaimFinder:
             stext = text[a:b]
             kw = self.p.keyword_hits(stext)
             line_hits.append(kw)
-            if sent.kind != SENTENCE:
-                continue
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig), kw):
                 continue
             draft = ClaimDraft(
@@ -179,7 +177,7 @@ class ClaimFinder:
             if d.dimensions == [""]:
                 d.dimensions = [fallback]
         context = dimension_context([set(d.keyword_hits) | set(d.dimensions) for d in drafts])
-        whole = document_dimensions(text, [(s.start, s.end) for s in sents], line_hits) \
+        whole = document_dimensions(text, line_hits) \
             if self.dim_model is not None and drafts else {}
         for d, ctx in zip(drafts, context, strict=True):
             if self.dim_model is not None:

@@ -154,24 +154,20 @@ def dimension_context(evidence: list[set[str]]) -> list[dict[str, float]]:
     return out
 
 
-def document_dimensions(text: str, sentences: list[tuple[int, int]],
-                        hits: list[dict[str, int]] | None = None) -> dict[str, float]:
+def document_dimensions(text: str, line_hits: list[dict[str, int]]) -> dict[str, float]:
     """What the whole document is about, for every claim in it: the share of its lines
-    (headings and table rows too) that carry each dimension's keywords (``hits``, one per
-    sentence, counted here when not given), and the dimensions its title names. A bare
-    claim under "Chip export rules tighten" is about compute and policy. +0.9 points of
-    micro-F1 in grouped CV (0.12 round)."""
-    p = claim_patterns()
-    if hits is None:
-        hits = [p.keyword_hits(text[a:b]) for a, b in sentences]
+    (headings and table rows too; ``line_hits``, each line's keyword hits, as
+    ClaimPatterns.keyword_hits counts them) that carry each dimension's keywords, and the
+    dimensions its title names. A bare claim under "Chip export rules tighten" is about
+    compute and policy. +0.9 points of micro-F1 in grouped CV (0.12 round)."""
     counts: dict[str, int] = {}
-    for h in hits:
+    for h in line_hits:
         for d in h:
             counts[d] = counts.get(d, 0) + 1
-    n = max(1, len(sentences))
+    n = max(1, len(line_hits))
     f = {f"all_kw={d}": min(1.0, 3.0 * c / n) for d, c in counts.items()}
     title = text.strip().split("\n", 1)[0]
-    for d in p.keyword_hits(title):
+    for d in claim_patterns().keyword_hits(title):
         f[f"title_kw={d}"] = 1.0
     return f
 
