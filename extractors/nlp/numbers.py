@@ -25,3 +25,10 @@ SPELLED_1_99 = rf"(?:{TENS_ALT})(?:[\s-](?:{UNITS_ALT}))?|{TEENS_ALT}|{UNITS_ALT
 def spelled_value(words: str) -> float:
     """'Sixty-two' -> 62.0 (the sum of the words' values; unknown words count 0)."""
     return float(sum(WORD_VALUES.get(w, 0) for w in re.split(r"[\s-]+", words.lower())))
+
+
+def small_number(word: str) -> int:
+    """'7', 'seven', 'Twelve' -> the number, 'a'/'an' -> 1; 0 for anything else: the terms
+    of odds and "N in M" chances, in digits or words."""
+    w = word.lower()
+    return int(w) if w.isdigit() else {**UNITS, **TEENS, "a": 1, "an": 1}.get(w, 0)

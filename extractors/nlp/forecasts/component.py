@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned.linear import load_model
+from ..numbers import small_number
 from ..sentences import HEADING, SENTENCE, with_chat_prefix
 from .byline import document_author
 from .general import (
@@ -34,7 +35,6 @@ from .learned import (
 from .patterns import (
     AND_ALSO_RE,
     BRACKETED_PCT_RE,
-    DENOMS,
     EXTRA_RULES,
     MARKET_RE,
     NAMED_FORECASTER_RE,
@@ -110,10 +110,6 @@ def _parse_prob(raw: str) -> float | None:
     return v if 0.0 <= v <= 1.0 else None
 
 
-def _small(word: str) -> int:
-    return int(word) if word.isdigit() else DENOMS.get(word.lower(), 0)
-
-
 def _subject(prefix: str) -> str | None:
     """The subject words right before a probability verb ('Forecaster Dana Ruiz')."""
     clause = re.split(r"[.;:!?,—–()]\s*", prefix)[-1].strip(" \"'“”")
@@ -160,7 +156,7 @@ class ForecastFinder:
                 continue
             for m in rx.finditer(stext):
                 if kind == "frac":
-                    num, den = _small(m.group("num")), _small(m.group("den"))
+                    num, den = small_number(m.group("num")), small_number(m.group("den"))
                     if not num or not den or num > den:
                         continue
                     value: float | None = num / den

@@ -17,16 +17,14 @@ from dataclasses import dataclass
 from ..numbers import (
     PER_CENT,
     SPELLED_1_99,
-    TEENS,
     TEENS_ALT,
     TENS_ALT,
-    UNITS,
     UNITS_ALT,
+    small_number,
     spelled_value,
 )
 from .patterns import CONDITION_CUE_RE
 
-_SMALLNUM = {**UNITS, "ten": 10, "a": 1, "an": 1}
 NUMW = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
 
 _Q = r"(?:(?:less\s+than|under|below|at\s+least|over|above|more\s+than|nearly|almost)\s+)?"
@@ -127,8 +125,7 @@ def probability_value(m: re.Match[str]) -> tuple[float | None, str]:
         return float(m.group("dec")), "dec"
     if m.group("num"):
         num, den = m.group("num").lower(), m.group("den").lower()
-        n = int(num) if num.isdigit() else _SMALLNUM.get(num, 0)
-        d = int(den) if den.isdigit() else _SMALLNUM.get(den, 0)
+        n, d = small_number(num), small_number(den)
         if not n or d < 2 or n > d or d > 1000:
             return None, "frac"
         return n / d, "frac"
@@ -233,8 +230,9 @@ _ODDS_AGAINST_RE = re.compile(
     rf"(?<![\w.$/])(?P<a>{NUMW}|{TEENS_ALT})\s*(?:-to-|\s+to\s+|:)\s*(?P<b>{NUMW}|{TEENS_ALT})"
     r"\s+against\b(?!\s+(?:the\s+)?(?-i:[A-Z0-9]))", re.I)
 _EVEN_MONEY_RE = re.compile(r"\beven\s+money\b", re.I)
-# a bookmaker's price: "at 9/1", "6/4 DeepSeek", "evens that ..." (not dates: no third part)
-_FRACTIONAL_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,3})/(?P<b>\d{1,3})(?![\w/%]|\.\d)")
+# odds in digits: a bookmaker's "at 9/1", "6/4 DeepSeek"; "4-to-1" (not dates: no third part)
+ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?P<sep>/|-to-|\s+to\s+)(?P<b>\d{1,3})"
+                     r"(?![\w/%-]|\.\d)", re.I)
 _EVENS_RE = re.compile(r"\bevens\b(?!\s+(?:out|up)\b)", re.I)
 # a split that sums to 100: "55/45, lean yes"
 _SPLIT_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,2})\s?/\s?(?P<b>\d{1,2})(?![\w/%.]|\.\d)")
@@ -247,9 +245,12 @@ _BARE_STAKE_RE = re.compile(
     r"unless|or)\b))", re.I)
 
 
-def _small(word: str) -> int:
-    w = word.lower()
-    return int(w) if w.isdigit() else _SMALLNUM.get(w) or TEENS.get(w, 0)
+def odds_value(m: re.Match[str]) -> float | None:
+    """'5/1' -> 1/6 (five to one against); '1/2' -> 2/3 (odds on); '4-to-1 against'."""
+    a, b = int(m.group("a")), int(m.group("b"))
+    if not a or not b:
+        return None
+    return b / (a + b)
 
 
 # American odds on a betting board: "+300" (3 to 1 against), "-150" (1.5 to 1 on)
@@ -265,11 +266,13 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
     odds are American; fractional odds and "evens" in a bookmaker's prices."""
     out: list[ProbHit] = []
     if fractional:
-        for m in _FRACTIONAL_RE.finditer(stext):
-            a, b = int(m.group("a")), int(m.group("b"))
-            if a and b and a + b != 100:  # "55/45" is a split, read below
-                out.append(ProbHit(round(b / (a + b), 4), m.start(), m.end(), "odds",
-                                   is_conditional(stext, m.start(), m.end())))
+        for m in ODDS_RE.finditer(stext):
+            value = odds_value(m)
+            split = int(m.group("a")) + int(m.group("b")) == 100
+            if m.group("sep") != "/" or value is None or split:
+                continue  # a price is written "9/1"; "55/45" is a split, read below
+            out.append(ProbHit(round(value, 4), m.start(), m.end(), "odds",
+                               is_conditional(stext, m.start(), m.end())))
         for m in _EVENS_RE.finditer(stext):
             out.append(ProbHit(0.5, m.start(), m.end(), "even",
                                is_conditional(stext, m.start(), m.end())))
@@ -280,7 +283,7 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
                 v = 100 / (n + 100) if m.group("sign") == "+" else n / (n + 100)
                 out.append(ProbHit(round(v, 4), m.start(), m.end(), "odds", False))
     for m in _ODDS_AGAINST_RE.finditer(stext):
-        a, b = _small(m.group("a")), _small(m.group("b"))
+        a, b = small_number(m.group("a")), small_number(m.group("b"))
         if a and b:
             out.append(ProbHit(b / (a + b), m.start(), m.end(), "odds",
                                is_conditional(stext, m.start(), m.end())))

@@ -18,11 +18,13 @@ from ..learned.linear import LinearModel
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence, with_chat_prefix
 from .general import (
     MARKET_CTX,
+    ODDS_RE,
     PROB_EXPR,
     ProbHit,
     clause_start,
     is_conditional,
     measurement_cues,
+    odds_value,
     probability_value,
 )
 from .patterns import CONDITION_CUE_RE
@@ -47,23 +49,13 @@ class Candidate:
     in_table: bool
 
 
-# in a forecasting document: fractional odds ("5/1", "4-to-1 against") and fraction
-# words ("two-thirds") are probabilities too
-_ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?:/|-to-|\s+to\s+)(?P<b>\d{1,3})"
-                      r"(?![\w/%-]|\.\d)", re.I)
+# in a forecasting document: fractional odds ("5/1", "4-to-1 against", general.ODDS_RE)
+# and fraction words ("two-thirds") are probabilities too
 _FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
                    "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
                    "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
 _FRACTION_RE = re.compile(r"\b(?P<w>" + "|".join(sorted(
     (re.escape(w) for w in _FRACTION_WORDS), key=len, reverse=True)) + r")\b", re.I)
-
-
-def _odds_value(m: re.Match[str]) -> float | None:
-    """'5/1' -> 1/6 (five to one against); '1/2' -> 2/3 (odds on); '4-to-1 against'."""
-    a, b = int(m.group("a")), int(m.group("b"))
-    if not a or not b:
-        return None
-    return b / (a + b)
 
 
 def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
@@ -88,7 +80,7 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
         if not forecasty:
             continue
         extra: list[tuple[int, int, float | None, str]] = [
-            (m.start(), m.end(), _odds_value(m), "odds") for m in _ODDS_RE.finditer(stext)]
+            (m.start(), m.end(), odds_value(m), "odds") for m in ODDS_RE.finditer(stext)]
         extra += [(m.start(), m.end(), _FRACTION_WORDS[m.group("w").lower()], "fracword")
                   for m in _FRACTION_RE.finditer(stext)]
         for a, b, value, kind in extra:

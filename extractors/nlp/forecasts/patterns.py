@@ -86,8 +86,6 @@ PUBLISHED_BY_RE = re.compile(
 # 64%", "the number was 0.55". Each regex below names the probability ``p`` (a percent,
 # or a decimal 0..1 written as such), optionally the earlier value ``p0``.
 PROB = r"(?P<p>(?:0?\.\d{1,3})(?![\d%])|\d{1,3}(?:\.\d+)?\s?(?:%|" + PER_CENT + r"\b))"
-_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10}
 NUMWORD = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 BRACKETED_PCT_RE = re.compile(r"%\s*[\])]")  # the cheap test before the "bracketed" rule
 EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -241,4 +239,3 @@ SUBJECT_RE = re.compile(
     r"(?:\s+[A-Za-z][\w'’-]*){0,3}?)\s+(?:now\s+|currently\s+|still\s+)?"
     r"(?:sees|see|gives|give|puts|put|places|place|assigns|has|have|is|are|am|'m|’m|"
     r"'re|’re|sits|stands|remains)\b[^.;:]*$", re.I)
-DENOMS = _SMALL
