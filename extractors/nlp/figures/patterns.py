@@ -104,19 +104,16 @@ GAP_BY_RE = re.compile(
 BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?{PER_CENT})?\s+and\s+(?P<hi>{NUM})",
                         re.I)
 CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")
-TABLE_NUM_RE = re.compile(
-    rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
-    r"(?P<unit>%|pp|x|B|T|Elo|months?)?\s*[*†‡]*\s*$"
-)
+# a table cell's number: "$1.10", "~72", "61-64", with its unit in the cell
+_CELL_NUM = rf"(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
+_MARKS = r"\s*[*†‡]*\s*"  # footnote marks after a cell's value
+TABLE_NUM_RE = re.compile(rf"^\s*{_CELL_NUM}(?P<unit>%|pp|x|B|T|Elo|months?)?{_MARKS}$")
 # a cell naming a model with its score in brackets: "| GLM-5.3 (86.4) |"
-TABLE_NAMED_NUM_RE = re.compile(
-    rf"\((?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?(?P<unit>%|pp|Elo)?\)"
-    r"\s*[*†‡]*\s*$")
+TABLE_NAMED_NUM_RE = re.compile(rf"\({_CELL_NUM}(?P<unit>%|pp|Elo)?\){_MARKS}$")
 # a cell giving a score with a note or its model after it in brackets: "| 84.1 (Gemini 3.1
 # Pro) |", "| 64.5% (vendor harness) |"
 TABLE_NUM_NOTE_RE = re.compile(
-    rf"^\s*(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
-    r"(?P<unit>%|pp|Elo)?\s*[*†‡]*\s*\([^()]{2,60}\)\s*[*†‡]*\s*$")
+    rf"^\s*{_CELL_NUM}(?P<unit>%|pp|Elo)?{_MARKS}\([^()]{{2,60}}\){_MARKS}$")
 TABLE_KIND_WORDS = {
     "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
     "price": ("cost", "$"), "cost": ("cost", "$"), "$": ("cost", "$"),
