@@ -80,9 +80,8 @@ def test_chat_line_is_its_message_without_timestamp_and_handle() -> None:
 
 
 def test_a_chat_answer_keeps_its_frame_for_the_forecast_rules() -> None:
-    from extractors.nlp.sentences import with_chat_prefix
     text = "[21:18] mkrz: 0.62. DeepSeek is already there\n"
     sents = split_sentences(text)
     assert text[sents[0].start:sents[0].end] == "0.62."
-    assert with_chat_prefix(text, sents[0].start) == 0
-    assert with_chat_prefix(text, sents[1].start) == sents[1].start
+    assert sents[0].frame_start == 0
+    assert sents[1].frame_start == sents[1].start

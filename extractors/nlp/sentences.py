@@ -30,6 +30,14 @@ class Sentence:
     kind: str  # sentence | heading | table_row
     line: int  # index of the source line (paragraph)
     bullet: bool = False
+    chat_head: int | None = None  # where a chat line's "[10:02] hexagram: " began
+
+    @property
+    def frame_start(self) -> int:
+        """Where the sentence begins as written: its chat prefix's start for the first
+        sentence of a chat line, so rules that read a message's frame ("mkrz: 0.62.")
+        see it; else its own start."""
+        return self.start if self.chat_head is None else self.chat_head
 
 
 BULLET_RE = re.compile(
@@ -60,17 +68,6 @@ OPENERS = frozenset({
     "there", "he", "she", "his", "her", "their", "what", "why", "how", "meanwhile", "still",
 })
 END_PUNCT = tuple(".!?…:;\"'”’)]")
-
-
-def with_chat_prefix(text: str, start: int) -> int:
-    """Where the line of the sentence at ``start`` begins when only a chat prefix ("[10:02]
-    hexagram: ") stands before it, else ``start``: rules that read a message's frame
-    ("mkrz: 0.62.") see the line as it was written."""
-    ls = text.rfind("\n", 0, start) + 1
-    while ls < start and text[ls].isspace():
-        ls += 1
-    m = CHAT_PREFIX_RE.match(text, ls, start + 1)
-    return ls if m and m.end() == start else start
 
 
 def _is_heading(text: str) -> bool:
@@ -173,6 +170,7 @@ def split_sentences(text: str) -> list[Sentence]:
             e -= 1
         if s >= e:
             continue
+        line_start = s
         line = text[s:e]
         neighbours = tuple(lines[i].strip() for i in (lineno - 1, lineno + 1)
                            if 0 <= i < len(lines))
@@ -193,15 +191,18 @@ def split_sentences(text: str) -> list[Sentence]:
         if bm and bm.end() < len(line):
             s += bm.end()
             bullet = True
+        head = None
         chat = CHAT_PREFIX_RE.match(text, s, e)
         if chat and chat.end() < e:
+            if not bullet and s == line_start:
+                head = s
             s = chat.end()  # the message, not its timestamp and handle
         if _is_heading(text[s:e]) and not (chat and len(text[s:e].split()) >= CHAT_MIN_WORDS):
             # a chat message is a sentence even without a full stop
-            out.append(Sentence(s, e, HEADING, lineno, bullet))
+            out.append(Sentence(s, e, HEADING, lineno, bullet, head))
             continue
         for a, b in _split_line(text, s, e):
-            out.append(Sentence(a, b, SENTENCE, lineno, bullet))
+            out.append(Sentence(a, b, SENTENCE, lineno, bullet, head if a == s else None))
     return out
 
 

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..learned.linear import load_model
 from ..numbers import small_number
-from ..sentences import HEADING, SENTENCE, with_chat_prefix
+from ..sentences import HEADING, SENTENCE
 from .byline import document_author
 from .general import (
     CANDIDATE_RE,
@@ -271,7 +271,7 @@ class ForecastFinder:
             if not (sent.kind == SENTENCE or american) or not CANDIDATE_RE.search(
                     text, sent.start, sent.end):
                 continue
-            a, b = with_chat_prefix(text, sent.start), sent.end
+            a, b = sent.frame_start, sent.end
             stext = text[a:b]
             spans = [(s - a, e - a) for s, e in mentions if a <= s < b]
             hits = stated_odds(stext, forecasty, american, fractional)

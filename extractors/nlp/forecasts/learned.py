@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..learned.linear import LinearModel
-from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence, with_chat_prefix
+from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .general import (
     MARKET_CTX,
     ODDS_RE,
@@ -67,7 +67,7 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
     for s in sentences:
         if s.kind not in kinds:  # an odds board's "Kimi K3 ........ 5/1" is a heading line
             continue
-        start = with_chat_prefix(text, s.start)  # "mkrz: 0.62.": the message's frame
+        start = s.frame_start  # "mkrz: 0.62.": the message's frame
         stext = text[start:s.end]
         taken: list[tuple[int, int]] = []
         for m in PROB_EXPR.finditer(stext):
