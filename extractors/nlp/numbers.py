@@ -27,8 +27,11 @@ def spelled_value(words: str) -> float:
     return float(sum(WORD_VALUES.get(w, 0) for w in re.split(r"[\s-]+", words.lower())))
 
 
+_SMALL_WORDS = {**UNITS, **TEENS, "a": 1, "an": 1}
+
+
 def small_number(word: str) -> int:
     """'7', 'seven', 'Twelve' -> the number, 'a'/'an' -> 1; 0 for anything else: the terms
     of odds and "N in M" chances, in digits or words."""
     w = word.lower()
-    return int(w) if w.isdigit() else {**UNITS, **TEENS, "a": 1, "an": 1}.get(w, 0)
+    return int(w) if w.isdigit() else _SMALL_WORDS.get(w, 0)

@@ -35,6 +35,7 @@ from .learned import (
 from .patterns import (
     AND_ALSO_RE,
     BRACKETED_PCT_RE,
+    BRACKETED_RULE,
     EXTRA_RULES,
     MARKET_RE,
     NAMED_FORECASTER_RE,
@@ -146,12 +147,14 @@ class ForecastFinder:
         self.model = load_model("forecast")
 
     def _extra(self, doc: Doc, stext: str, a: int, b: int, drafts: list[ForecastDraft],
-               kinds: tuple[str, ...] = ()) -> None:
-        """The looser phrasings (EXTRA_RULES), only in documents that talk forecasts."""
+               kinds: tuple[str, ...] = (),
+               rules: tuple[tuple[str, re.Pattern[str]], ...] = EXTRA_RULES) -> None:
+        """The looser phrasings (EXTRA_RULES, only in documents that talk forecasts; the
+        bracketed confidence anywhere)."""
         models = [(m.start - a, m.end - a) for m in doc._.gw_models or [] if a <= m.start < b]
         named = NAMED_FORECASTER_RE.search(stext)
         market = MARKET_RE.search(stext)
-        for kind, rx in EXTRA_RULES:
+        for kind, rx in rules:
             if kinds and kind not in kinds:
                 continue
             for m in rx.finditer(stext):
@@ -381,7 +384,7 @@ class ForecastFinder:
             if sent.kind in (SENTENCE, HEADING) and BRACKETED_PCT_RE.search(
                     text, sent.start, sent.end):
                 self._extra(doc, text[sent.start:sent.end], sent.start, sent.end, drafts,
-                            kinds=("bracketed",))
+                            rules=(BRACKETED_RULE,))
         if forecasty:  # second pass: the formulaic rules above take precedence
             for sent in doc._.gw_sentences or []:
                 if not _HAS_NUMBER_RE.search(text, sent.start, sent.end):

@@ -163,12 +163,12 @@ EXTRA_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(
         r"\b(?:number|forecast|probability|estimate|figure)\s+(?:was|is|stood\s+at|stands\s+at|"
         rf"sat\s+at|sits\s+at)\s+(?:about\s+|roughly\s+)?{PROB}", re.I)),
-    # a prediction list's confidence in brackets after its proposition:
-    # "**DeepSeek trains on Ascend chips.** [60%]", "... by June. (70%)"
-    ("bracketed", re.compile(
-        r"(?:[.!?]|[.!?]?\*\*)[\"”’]?\s*[\[(]\s*(?:confidence:?\s*|p\s*=\s*)?"
-        r"(?P<p>\d{1,3}(?:\.\d+)?\s?%)\s*[\])]", re.I)),
 )
+# a prediction list's confidence in brackets after its proposition, in any document:
+# "**DeepSeek trains on Ascend chips.** [60%]", "... by June. (70%)"
+BRACKETED_RULE: tuple[str, re.Pattern[str]] = ("bracketed", re.compile(
+    r"(?:[.!?]|[.!?]?\*\*)[\"”’]?\s*[\[(]\s*(?:confidence:?\s*|p\s*=\s*)?"
+    r"(?P<p>\d{1,3}(?:\.\d+)?\s?%)\s*[\])]", re.I))
 # "(previous: 0.49)", "(was 41%)": the earlier value written right after the forecast
 PAREN_PREVIOUS_RE = re.compile(
     r"\s*\((?:previous|prev\.?|prior|was|last\s+(?:week|month|update))\s*:?\s*"
