@@ -314,3 +314,46 @@ def test_a_models_score_in_a_forecasting_document_is_not_a_forecast() -> None:
             "on one client's task, beating GPT-4o zero-shot at 84%.\n\nThe margin of error is "
             "2.1 points at the 95% confidence level.\n")
     assert [f.probability for f in forecasts(text)] == [0.25]
+
+
+def _cond(line: str, number: str) -> bool:
+    from extractors.nlp.forecasts.general import is_conditional
+
+    ps = line.index(number)
+    return is_conditional(line, ps, ps + len(number))
+
+
+def test_a_condition_governs_only_its_own_stretch_of_the_sentence() -> None:
+    # the frame of a bet and a concession are not conditions on the proposition
+    assert not _cond("If you made me bet, I'd say 40% that an open model is top-three.", "40%")
+    assert not _cond("If pressed, I'd put it at 30%.", "30%")
+    assert not _cond("I'd put it at two-thirds that the closed leader is still ahead, even if "
+                     "the margin shrinks.", "two-thirds")
+    # an if-clause that belongs to the next number, or ends at a semicolon
+    line = "He'd give it 70% by summer, and 85 if Moonshot fixes long context."
+    assert not _cond(line, "70%") and _cond(line, "85")
+    assert not _cond("If the audit gap exceeds two points, we switch back; we put the chance "
+                     "of that at under 20%.", "20%")
+    # ... unless the first part is itself a would-clause under the condition
+    assert _cond("If such controls were enacted, we would expect open models to gain share; "
+                 "we put that at 70%.", "70%")
+    # an if-clause after "And" or after a colon still conditions the number
+    assert _cond("And if the fund has a bad year, move that up to something like 55%.", "55%")
+    assert _cond("What flips me: if GPT-6 jumps 5 points, tweet 2 goes to 45%.", "45%")
+    assert not _cond("We put the chance that an open model tops the Arena at 30%.", "30%")
+
+
+def test_learned_pass_candidates_include_bare_numbers_in_a_forecasting_document() -> None:
+    from extractors.nlp.forecasts.learned import candidates
+    from extractors.nlp.sentences import split_sentences
+
+    text = ("Forecast thread: open model on top of the Arena by June?\n"
+            "[21:17] hollis: I'm at 35\n"
+            "[21:20] rafa: I'll come up to thirty.\n"
+            "Prices as of 14:00 UTC, November 20. Kimi K3 scored 58 points in 2026.\n")
+    sents = split_sentences(text)
+    bare = {(text[c.start:c.end], c.value) for c in candidates(text, sents, True)
+            if c.kind == "bare"}
+    assert bare == {("35", 0.35), ("thirty", 0.3)}
+    # outside a forecasting document no bare number is a candidate
+    assert not [c for c in candidates(text, sents, False) if c.kind == "bare"]

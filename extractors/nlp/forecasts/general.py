@@ -303,28 +303,58 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
     return out
 
 
-# "If that happens, we put it at one in five"; "maybe forty percent if someone ..."
-_LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:if|unless|should|assuming|provided|"
-                            r"in\s+the\s+event)\b", re.I)
+# "If that happens, we put it at one in five"; "And if the fund has a bad year, move it to 55%"
+_LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:(?:and|but|so|or)\s+)?(?:if|unless|"
+                            r"should|assuming|provided|in\s+the\s+event)\b", re.I)
+# an if-clause opening a clause after a colon: "What flips me: if GPT-6 ..., it goes to 45%"
+_COLON_IF_RE = re.compile(r":\s+(?:if|unless|should|assuming|provided)\b", re.I)
 _THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
 _IF_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)
+# not a condition on the proposition: the frame of a bet ("if you made me bet", "if
+# pressed") or a concession ("two-thirds, even if the margin shrinks")
+_NOT_A_CONDITION_RE = re.compile(
+    r"\bif\s+(?:(?:you|I|we)\s+(?:(?:had|have|were)\s+to|made|make|forced|force|pushed|push|"
+    r"pressed|press|asked|ask|twisted|twist|held)\b|(?:pressed|forced|pushed|asked)\b|"
+    r"(?:I['’]m|I\s+am|we['’]re)\s+honest\b)|\beven\s+if\b", re.I)
+_NUMBER_RE = re.compile(r"\d")
+
+
+def _condition_scope(stext: str, ps: int, pe: int) -> str:
+    """The part of the sentence a condition on the number at ``ps:pe`` can sit in: from
+    the last semicolon before it to the next number after it ("we'd give it 70%, and 85
+    if X ...": the if-clause belongs to 85), with bet frames and concessions blanked."""
+    start = stext.rfind(";", 0, ps) + 1
+    nxt = _NUMBER_RE.search(stext, pe)
+    end = nxt.start() if nxt else len(stext)
+    semi = stext.find(";", pe)
+    if semi != -1:
+        end = min(end, semi)
+    scope = stext[start:ps] + " " * (pe - ps) + stext[pe:end]
+    scope = _NOT_A_CONDITION_RE.sub(lambda m: " " * len(m.group()), scope)
+    return " " * start + scope
 
 
 def is_conditional(stext: str, ps: int, pe: int) -> bool:
     """Whether the probability at ``stext[ps:pe]`` holds only under a condition: a
     would-clause under a condition or moving the number ("would push us above 35%",
     "Conversely, X would take me to a coin flip"), a number after a leading if-clause,
-    one followed by its if-clause, or an "otherwise" value."""
-    before = stext[:ps]
-    if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(stext) or _MOVE_FRAME.search(before)
+    one followed by its if-clause, or an "otherwise" value. The condition must sit in the
+    number's own stretch of the sentence (``_condition_scope``)."""
+    scoped = _condition_scope(stext, ps, pe)
+    before = scoped[:ps]
+    if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(scoped) or _MOVE_FRAME.search(before)
                                     or re.search(r"\bconversely\b", before, re.I)):
         return True
-    if _LEADING_IF_RE.match(stext) and re.search(r"[,:]", before):
+    lead = before.lstrip()
+    if (_LEADING_IF_RE.match(lead) or _COLON_IF_RE.search(before)) and re.search(r"[,:]", before):
         return True
+    if _LEADING_IF_RE.match(stext) and WOULD_RE.search(stext[:ps]) and not \
+            _NOT_A_CONDITION_RE.search(stext[:ps]):
+        return True  # "If X were enacted, we would expect Y; we put that at 70%"
     if _THRESHOLD_RE.match(before):  # "- Above 70%: an open model posting ..."
         return True
-    return bool(_IF_AFTER_RE.match(stext, pe)) or bool(
+    return bool(_IF_AFTER_RE.match(scoped, pe)) or bool(
         re.search(r"\botherwise\b", stext[ps:ps + 30], re.I))
 
 

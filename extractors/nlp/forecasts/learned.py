@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..learned.linear import LinearModel
+from ..numbers import PER_CENT, TEENS_ALT, TENS_ALT, UNITS_ALT, spelled_value
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .general import (
     MARKET_CTX,
@@ -56,6 +57,18 @@ _FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
                    "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
 _FRACTION_RE = re.compile(r"\b(?P<w>" + "|".join(sorted(
     (re.escape(w) for w in _FRACTION_WORDS), key=len, reverse=True)) + r")\b", re.I)
+# in a forecasting document, a bare whole number can be a probability said aloud or typed
+# in a chat: "I'm at 35", "hollis 35, mkrz 62", "I'll come up to thirty", "say 45."
+# (not a year, a decimal, a range's end, a version or a number with its unit)
+_MONTH_BEFORE_RE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|"
+                              r"September|October|November|December)\s+$", re.I)
+_BARE_RE = re.compile(
+    r"(?<![\w.$/%#+:-])(?<!\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s)"
+    r"(?P<n>[1-9]\d)(?![\w%/:]|\.\d|[-–]\d|,\s*\d{4}|\s*(?:%|" + PER_CENT + r"|points?\b|"
+    r"pts?\b|pp\b|x\b|[KMB]\b|k\b|months?\b|weeks?\b|days?\b|years?\b|hours?\b|[$€£]))"
+    rf"|\b(?P<w>(?:{TENS_ALT})(?:[\s-](?:{UNITS_ALT}))?|{TEENS_ALT})\b"
+    r"(?!\s*(?:" + PER_CENT + r"|%|points?\b|months?\b|weeks?\b|days?\b|years?\b|hours?\b|"
+    r"minutes?\b|[a-z]+s\b))", re.I)
 
 
 def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
@@ -83,9 +96,15 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
             (m.start(), m.end(), odds_value(m), "odds") for m in ODDS_RE.finditer(stext)]
         extra += [(m.start(), m.end(), _FRACTION_WORDS[m.group("w").lower()], "fracword")
                   for m in _FRACTION_RE.finditer(stext)]
+        if s.kind != TABLE_ROW:  # a table's bare numbers are scores; prices carry % or ¢
+            extra += [(m.start(), m.end(), (int(m.group("n")) if m.group("n") else
+                                            spelled_value(m.group("w"))) / 100.0, "bare")
+                      for m in _BARE_RE.finditer(stext) if not _MONTH_BEFORE_RE.search(
+                          stext, max(0, m.start() - 12), m.start())]
         for a, b, value, kind in extra:
             if value is None or any(a < e and x < b for x, e in taken):
                 continue
+            taken.append((a, b))
             out.append(Candidate(start, s.end, start + a, start + b, round(value, 4),
                                  kind, s.kind == TABLE_ROW))
     out.sort(key=lambda c: c.start)
@@ -121,6 +140,8 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f["pct_decimal"] = 1.0  # "71.4%": scores carry decimals, forecasts rarely do
     if any(c.sent_start + clause <= s < c.start for s, _ in mentions):
         f["mention_in_clause"] = 1.0
+        if c.kind == "bare":
+            f["veto_bare_score"] = 1.0  # "a Kimi K3 successor at 70": a score, said bare
     if any(c.end <= s < c.end + 30 for s, _ in mentions):
         f["mention_after"] = 1.0
     if MARKET_CTX.search(stext):
