@@ -68,6 +68,18 @@ def test_structure_features_gap_direction_and_balance() -> None:
     assert "x_mixed" in mixed and "x_novote" in structure_features("x", {})
 
 
+def test_structure_features_read_a_negated_or_stalled_gap_and_a_played_down_number() -> None:
+    # a negated move goes the other way; a gap that stays is a gap that persists
+    stalled = structure_features("The lag on ARC-AGI-2 has not shrunk at all this year.", {})
+    assert "x_gap_up" in stalled and "x_gap_down" not in stalled
+    assert "x_gap_up" in structure_features("That distance has barely moved in a year.", {})
+    assert "x_gap_up" in structure_features("Qwen3.5 remains roughly 14 months behind.", {})
+    assert "x_gap_up" in structure_features("The rerun more than doubles the distance.", {})
+    assert "x_gap_down" in structure_features("The gap has narrowed since June.", {})
+    assert "x_small_num" in structure_features("It trails the leader by only 5.4 points.", {})
+    assert "x_small_num" not in structure_features("It trails the leader by 15 points.", {})
+
+
 def test_stance_features_carry_the_number_comparison() -> None:
     text = "Falcon Nine reaches 44% against 71% for Orion Max."
     feats = stance_features(text, _sides(text, {"Falcon Nine": "open", "Orion Max": "closed"}),

@@ -77,6 +77,15 @@ _GAP_UP = re.compile(
     r"reopen\w*|persist\w*|remain\w*|still)\b"
     r"|(?:widen\w*|reopen\w*|grow\w*|extend\w*|keep\w*|hold\w*)\W+(?:\w+\W+){0,3}"
     + _GAP_NOUN, re.I)
+_GAP_NEG = re.compile(r"\b(?:not|never|no|hardly|barely|scarcely|little)\b|n['’]t\b", re.I)
+# a gap that stays: "the distance has barely moved", "remains 14 months behind"
+_GAP_STILL = re.compile(
+    r"\b(?:barely|hardly|not)\s+(?:moved|budged|changed|shifted)\b|\b(?:remains?|still|stays?)"
+    r"\s+(?:\w+\s+){0,3}(?:behind|adrift|back)\b|\b(?:more\s+than\s+)?doubl\w*\s+the\s+"
+    r"(?:gap|distance|lag|deficit)|\bstretch\w*\s+the\s+(?:gap|lag|lead|distance)", re.I)
+# a number played down: "by only 5.4 points", "just two points", "within 3 points"
+_SMALL_NUM = re.compile(r"\b(?:only|just|merely|mere|within|barely)\s+(?:about\s+|around\s+|"
+                        r"a\s+)?(?:\d+(?:\.\d+)?|one|two|three|four|five|few|couple)\b", re.I)
 _CMP_RE = re.compile(r"\b(?:against|versus|vs\.?|compared (?:with|to)|while|whereas)\b", re.I)
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|points?|pp|" + PER_CENT + r")?")
 
@@ -92,10 +101,16 @@ def structure_features(text: str, votes: dict[str, float]) -> dict[str, float]:
         f["x_mixed"] = 1.0
     if not pos and not neg:
         f["x_novote"] = 1.0
-    if _GAP_DOWN.search(text):
-        f["x_gap_down"] = 1.0
-    if _GAP_UP.search(text):
+    for rx, down in ((_GAP_DOWN, True), (_GAP_UP, False)):
+        for m in rx.finditer(text):
+            # "the lag has not shrunk", "the gap hardly narrowed": the other way
+            negated = bool(_GAP_NEG.search(m.group()) or _GAP_NEG.search(
+                text[max(0, m.start() - 12):m.start()]))
+            f["x_gap_down" if down != negated else "x_gap_up"] = 1.0
+    if _GAP_STILL.search(text):
         f["x_gap_up"] = 1.0
+    if _SMALL_NUM.search(text):
+        f["x_small_num"] = 1.0
     nums = len(_NUM_RE.findall(text))
     if nums >= 2 and _CMP_RE.search(text):
         f["x_numcmp"] = 1.0
