@@ -357,3 +357,16 @@ def test_learned_pass_candidates_include_bare_numbers_in_a_forecasting_document(
     assert bare == {("35", 0.35), ("thirty", 0.3)}
     # outside a forecasting document no bare number is a candidate
     assert not [c for c in candidates(text, sents, False) if c.kind == "bare"]
+
+
+def test_chances_in_words_and_a_budget_split() -> None:
+    # a split in words, "N chances in M" staked on a proposition, "one in four at best"
+    assert _probs("My forecasts, Q4.\nIf you make me put a number on it, sixty-forty in "
+                  "favor.") == [(0.6, False)]
+    assert _probs("I put roughly two chances in three on the proposition that an open model "
+                  "runs most enterprise workloads by 2027.") == [(0.667, False)]
+    assert _probs("My forecasts, Q4.\nOn agentic work I'd make it one in four at best.") == [
+        (0.25, False)]
+    # a budget split is not a list of probabilities, even in a forecasting document
+    assert _probs("My forecasts, Q4.\nUse of funds: 70% compute, 20% hiring, 10% "
+                  "go-to-market.") == []

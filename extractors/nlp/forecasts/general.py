@@ -35,7 +35,7 @@ PROB_EXPR = re.compile(
     rf"|\b(?P<wpct>{SPELLED_1_99})"
     r"\s+" + PER_CENT + r"\b"
     r"|(?<![\w.$])(?P<dec>0?\.\d{1,3})(?![\d%]|\.\d|\s*(?:points|pp|x)\b)"
-    rf"|\b(?P<num>{NUMW})[-\s](?:in|out\s+of)[-\s](?P<den>{NUMW})\b"
+    rf"|\b(?P<num>{NUMW})[-\s](?:chances?\s+)?(?:in|out\s+of)[-\s](?P<den>{NUMW})\b"
     r"|\b(?P<even>even\s+odds|(?:a\s+)?coin[-\s]?(?:flip|toss)|toss[-\s]?up|50[-/]50|"
     r"fifty[-\s]fifty)\b"
     r"|(?<![\w.$])(?P<cents>\d{1,2}(?:\.\d)?)\s?(?:cents?\b|¢)", re.I)
@@ -75,6 +75,31 @@ _MEASURE_AFTER = re.compile(
 _STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
 _STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
+_FRAC_TAIL_RE = re.compile(r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
+                           r"for|to|given|IMO|in\s+my|by|at\s+best|at\s+most|tops)\b", re.I)
+
+
+# a budget split: "70% compute, 20% hiring, 10% go-to-market" (two or more percentages, each
+# followed by the bare noun it is a share of)
+_ALLOCATION_ITEM = (r"\d{1,3}(?:\.\d+)?\s?%\s+(?!(?:yes|no|chance|odds|likely|probability|"
+                    r"that|on|of|to|by|in|for|if|and|or)\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?")
+_ALLOCATION_RE = re.compile(
+    _ALLOCATION_ITEM + r"(?:\s*[,;]\s*(?:and\s+)?" + _ALLOCATION_ITEM + r")+", re.I)
+
+
+def in_allocation(stext: str, ps: int) -> bool:
+    """Whether the number at ``ps`` is one item of a budget split."""
+    return any(m.start() <= ps < m.end() for m in _ALLOCATION_RE.finditer(stext))
+
+
+def frac_reads_as_chance(before: str, after: str) -> bool:
+    """Whether "N in M" reads as a chance, not a share ("3 in 10 developers"): a chance
+    word, a proposition or the end of the clause after it, or a stake ("I put two chances
+    in three on ...")."""
+    return bool(_FRAC_TAIL_RE.match(after)) or bool(
+        _STAKE_BEFORE.search(before) and _STAKE_AFTER.match(after))
+
+
 # "at about 15% of the savings": a share of something, not a probability
 SHARE_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?\s+of\s+(?!(?:the\s+|a\s+|its\s+)?"
                              r"(?:chances?|probability|odds|likelihood)\b)", re.I)
@@ -187,11 +212,11 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
                                       r"priced|contract|forecast\w*)\b", before[clause:],
                                       re.I):
                 continue  # "DeepSeek V4 sits at 84%": a score
+        if kind == "pct" and in_allocation(stext, ps):
+            continue  # "70% compute, 20% hiring": a budget split
         if kind == "cents" and not MARKET_CTX.search(stext):
             continue
-        if kind == "frac" and not (
-                re.match(r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
-                         r"for|to|given|IMO|in\s+my|by)\b", after, re.I)):
+        if kind == "frac" and not frac_reads_as_chance(before, after):
             continue  # "3 in 10 developers": a share
         if kind == "even" and (
                 re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+(?:a\s+)?$",
@@ -205,7 +230,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             continue  # decimals need a frame right before them
         strong = kind in ("even",) or (kind == "frac" and re.match(
             r"^\s*(?:chance|odds|shot|probability)", after, re.I)) or bool(
-            kind in ("pct", "wpct", "dec") and _STAKE_BEFORE.search(before)
+            kind in ("pct", "wpct", "dec", "frac") and _STAKE_BEFORE.search(before)
             and _STAKE_AFTER.match(after))
         ok = bool(strong or near_frame or (kind == "cents"))
         if forecasty and not ok and _MOVE_FRAME.search(before) and re.search(
@@ -236,6 +261,8 @@ ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?P<sep>/|-to-|\s+to\s+)(?P
 _EVENS_RE = re.compile(r"\bevens\b(?!\s+(?:out|up)\b)", re.I)
 # a split that sums to 100: "55/45, lean yes"
 _SPLIT_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,2})\s?/\s?(?P<b>\d{1,2})(?![\w/%.]|\.\d)")
+# the same in words: "sixty-forty in favor", "seventy-thirty"
+_WORD_SPLIT_RE = re.compile(rf"\b(?P<a>{TENS_ALT})[-\s](?P<b>{TENS_ALT})\b", re.I)
 # a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
 # to something like 50"
 _BARE_STAKE_RE = re.compile(
@@ -292,6 +319,11 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
     for m in _EVEN_MONEY_RE.finditer(stext):
         out.append(ProbHit(0.5, m.start(), m.end(), "even",
                            is_conditional(stext, m.start(), m.end())))
+    for m in _WORD_SPLIT_RE.finditer(stext):
+        a, b = spelled_value(m.group("a")), spelled_value(m.group("b"))
+        if a + b == 100 and a != b:
+            out.append(ProbHit(a / 100, m.start(), m.end(), "split",
+                               is_conditional(stext, m.start(), m.end())))
     for m in _SPLIT_RE.finditer(stext):
         a, b = int(m.group("a")), int(m.group("b"))
         if a + b == 100 and a != b:
@@ -371,10 +403,10 @@ def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:
         out.add("measure_after")
     if _MEASURE_BEFORE.search(before[clause:]):
         out.add("measure_before")
-    if kind == "frac" and not re.match(
-            r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|for|to|given|"
-            r"IMO|in\s+my|by)\b", after, re.I):
+    if kind == "frac" and not frac_reads_as_chance(before, after):
         out.add("veto_share")  # "3 in 10 developers"
+    if kind == "pct" and in_allocation(stext, ps):
+        out.add("veto_allocation")  # "70% compute, 20% hiring, 10% go-to-market"
     if kind == "even" and re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+"
                                     r"(?:a\s+)?$", before, re.I):
         out.add("veto_comparison")  # "close to a coin flip": a comparison
