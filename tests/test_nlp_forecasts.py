@@ -370,3 +370,32 @@ def test_chances_in_words_and_a_budget_split() -> None:
     # a budget split is not a list of probabilities, even in a forecasting document
     assert _probs("My forecasts, Q4.\nUse of funds: 70% compute, 20% hiring, 10% "
                   "go-to-market.") == []
+
+
+def test_a_betting_columns_odds_in_prose() -> None:
+    from extractors.nlp.forecasts.general import stated_odds
+
+    def odds(line: str) -> list[float]:
+        return [round(h.value, 3) for h in stated_odds(line, True)]
+
+    assert odds("Any open model beats Gemini on HLE by New Year: I lean yes, 60-40.") == [0.6]
+    assert odds("The vote ended 60-40.") == []  # a tally, not a split of belief
+    assert odds("The closed labs hold the top spot through Christmas. I'd lay 9-to-1 on it.") \
+        == [0.9]
+    assert odds("I'd put it at two-to-one that an open model tops the board.") == [0.667]
+    assert odds('I hung +400 on "beats Opus on Terminal-Bench"; today I\'d deal it at +150.') \
+        == [0.2, 0.4]
+    assert odds("Kimi won 3 to 1 on the blind vote.") == []
+    # outside a forecasting document a moneyline in prose is left alone
+    assert [h.value for h in stated_odds("I hung +400 on the prop.", False)] == []
+
+
+def test_a_bookmakers_board_lines_are_read_by_the_rules() -> None:
+    board = ("SILICON SPECIALS — AI MARKETS BOARD\n"
+             "Odds subject to change. Please gamble responsibly; bookmakers' margins apply.\n\n"
+             "MARKET 1 — First open-weight model to reach #1 on LMArena Text\n"
+             "Kimi K3 or successor ........ 5/1\n"
+             "DeepSeek V4-Pro or successor ........ 6/1\n"
+             "No open-weight model reaches #1 ........ 1/3\n")
+    assert _rules_alone(board) != []
+    assert sorted(round(f.probability, 3) for f in _rules_alone(board)) == [0.143, 0.167, 0.75]

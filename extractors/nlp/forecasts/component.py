@@ -269,9 +269,10 @@ class ForecastFinder:
                  mentions: list[tuple[int, int]], drafts: list[ForecastDraft],
                  american: bool = False, fractional: bool = False) -> None:
         """Third pass: any probability expression in a forecasting frame (general.py); on
-        a board quoting American odds also its table rows and lines ("| Kimi K3.5 | +300 |")."""
+        a board quoting American or fractional odds also its table rows and lines
+        ("| Kimi K3.5 | +300 |", "Kimi K3 or successor ........ 5/1")."""
         for sent in doc._.gw_sentences or []:
-            if not (sent.kind == SENTENCE or american) or not CANDIDATE_RE.search(
+            if not (sent.kind == SENTENCE or american or fractional) or not CANDIDATE_RE.search(
                     text, sent.start, sent.end):
                 continue
             a, b = sent.frame_start, sent.end

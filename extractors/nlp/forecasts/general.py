@@ -259,8 +259,19 @@ _EVEN_MONEY_RE = re.compile(r"\beven\s+money\b", re.I)
 ODDS_RE = re.compile(r"(?<![\w/.$-])(?P<a>\d{1,3})\s?(?P<sep>/|-to-|\s+to\s+)(?P<b>\d{1,3})"
                      r"(?![\w/%-]|\.\d)", re.I)
 _EVENS_RE = re.compile(r"\bevens\b(?!\s+(?:out|up)\b)", re.I)
-# a split that sums to 100: "55/45, lean yes"
-_SPLIT_RE = re.compile(r"(?<![\w.$/])(?P<a>\d{1,2})\s?/\s?(?P<b>\d{1,2})(?![\w/%.]|\.\d)")
+# a split that sums to 100: "55/45, lean yes", "I lean yes, 60-40"
+_SPLIT_RE = re.compile(r"(?<![\w.$/-])(?P<a>\d{1,2})\s?[/-]\s?(?P<b>\d{1,2})(?![\w/%-]|\.\d|"
+                       r"\s*(?:%|" + PER_CENT + r"))")
+_SPLIT_FRAME_RE = re.compile(NEAR_FRAME.pattern + r"|\blean\w*\b", re.I)
+_SPLIT_TAIL_RE = re.compile(r"\s*(?:in\s+favou?r|against|yes|no|lean|odds|chance)\b", re.I)
+# odds on a proposition: "two-to-one that an open model tops it", "I'd lay 9-to-1 on it"
+_ODDS_ON_RE = re.compile(
+    rf"(?<![\w.$/])(?P<a>{NUMW}|{TEENS_ALT})\s*(?:-to-|\s+to\s+)\s*(?P<b>{NUMW}|{TEENS_ALT})"
+    r"\s+(?:that\b|on\s+(?:it|that|this|them)\b)", re.I)
+# a moneyline hung on a proposition in prose: "I hung +400 on ...", "I'd deal that prop at +150"
+_PROSE_MONEYLINE_RE = re.compile(
+    r"\b(?:hung|hang|hangs|deal|deals|dealt|lay|lays|price|priced|prices|at)\s+(?:it\s+)?"
+    r"(?P<sign>[+\-−])(?P<n>\d{3,4})(?![\w%]|[.,]\d)", re.I)
 # the same in words: "sixty-forty in favor", "seventy-thirty"
 _WORD_SPLIT_RE = re.compile(rf"\b(?P<a>{TENS_ALT})[-\s](?P<b>{TENS_ALT})\b", re.I)
 # a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
@@ -303,12 +314,17 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
         for m in _EVENS_RE.finditer(stext):
             out.append(ProbHit(0.5, m.start(), m.end(), "even",
                                is_conditional(stext, m.start(), m.end())))
-    if american:
-        for m in _MONEYLINE_RE.finditer(stext):
-            n = int(m.group("n"))
-            if n >= 100:
-                v = 100 / (n + 100) if m.group("sign") == "+" else n / (n + 100)
-                out.append(ProbHit(round(v, 4), m.start(), m.end(), "odds", False))
+    moneylines = _MONEYLINE_RE if american else _PROSE_MONEYLINE_RE if forecasty else None
+    for m in moneylines.finditer(stext) if moneylines else ():
+        n = int(m.group("n"))
+        if n >= 100:
+            v = 100 / (n + 100) if m.group("sign") == "+" else n / (n + 100)
+            out.append(ProbHit(round(v, 4), m.start("sign"), m.end(), "odds", False))
+    for m in _ODDS_ON_RE.finditer(stext):
+        a, b = small_number(m.group("a")), small_number(m.group("b"))
+        if a and b:
+            out.append(ProbHit(a / (a + b), m.start(), m.end(), "odds",
+                               is_conditional(stext, m.start(), m.end())))
     for m in _ODDS_AGAINST_RE.finditer(stext):
         a, b = small_number(m.group("a")), small_number(m.group("b"))
         if a and b:
@@ -326,6 +342,10 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
                                is_conditional(stext, m.start(), m.end())))
     for m in _SPLIT_RE.finditer(stext):
         a, b = int(m.group("a")), int(m.group("b"))
+        if "-" in m.group() and not (
+                _SPLIT_FRAME_RE.search(stext, max(0, m.start() - 40), m.start())
+                or _SPLIT_TAIL_RE.match(stext, m.end())):
+            continue  # "it ended 60-40" is a tally; "I lean yes, 60-40" a split of belief
         if a + b == 100 and a != b:
             out.append(ProbHit(a / 100, m.start(), m.end(), "split",
                                is_conditional(stext, m.start(), m.end())))
