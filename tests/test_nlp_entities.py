@@ -139,3 +139,14 @@ def test_a_model_named_by_its_version_alone() -> None:
     assert models("Section V3.2 of the draft covers export rules.") == {}
     assert models("Kimi K9 is out; K9 tops the open board.") == {
         "Kimi K9": "kimi-k9", "K9": "kimi-k9"}
+
+
+def test_a_new_model_named_in_full_then_short_and_a_new_name_made_a_model_by_its_verb() -> None:
+    text = ("Its current release, Orrery-3 235B, is an MoE. On tau2-bench, Orrery-3 scores 61% "
+            "versus 79% for GPT-4o, and Orrery-3 Mini is for phones. Hanul-3 reached 83.4 on "
+            "KMMLU; the ministry calls Hanul-3 sovereign. Series-2 funding closed. "
+            "COVID-19 slowed nothing.")
+    got = [(m.mention, m.openness) for m in run(text).models]
+    assert ("Orrery-3", "unknown") in got and ("Orrery-3 Mini", "unknown") in got
+    assert [m for m, _ in got].count("Hanul-3") == 2
+    assert not any(m.startswith(("Series", "COVID")) for m, _ in got)

@@ -15,6 +15,7 @@ from models.records import BenchmarkMention, ModelMention, RegistryModel
 from ..cues import load_cues
 from ..registry import Registry, load_registry, norm_name
 from .patterns import (
+    SHAPE_NAME_RE,
     SIZE_NAME_RE,
     alias_variants,
     canonical_new_name,
@@ -81,6 +82,37 @@ def short_forms(text: str, models: list[ModelMention], taken: list[tuple[int, in
                                     a, b))
             taken.append((a, b))
     return out
+_VARIANTS = ("Mini|Pro|Flash|Max|Ultra|Lite|Turbo|Instruct|Base|Chat|Coder|Omni|Plus|Air|Nano|"
+             "Edge|Vision|Thinking|Reasoner")
+
+
+def new_name_echoes(text: str, models: list[ModelMention], taken: list[tuple[int, int]]
+                    ) -> list[ModelMention]:
+    """Later mentions of a new model by its name without the size ("Orrery-3 235B" ...
+    "Orrery-3 scores 61%"), and names of a new model's shape that the text makes a model
+    ("Hanul-3 reached 83.4", then every "Hanul-3"): names not in the registry are written
+    in full once and short afterwards."""
+    bases: set[str] = set()
+    for m in models:
+        if m.openness == "unknown" and m.family is None:
+            hit = SIZE_NAME_RE.fullmatch(m.mention)
+            base = hit and (hit.group("vname") or hit.group("name"))
+            if base and any(ch.isdigit() for ch in base):
+                bases.add(base)
+    bases.update(m.group("name") for m in SHAPE_NAME_RE.finditer(text))
+    out: list[ModelMention] = []
+    for base in sorted(bases):
+        for hit in re.finditer(rf"(?<![\w.-]){re.escape(base)}(?:\s(?:{_VARIANTS})\b)?"
+                               r"(?![\w-]|\.\d| \d+(?:\.\d+)?B\b)", text):
+            a, b = hit.span()
+            if any(a < e and s < b for s, e in taken):
+                continue
+            name = hit.group()  # "Vireo-2 Mini": a variant is its own model
+            out.append(ModelMention(name, canonical_new_name(name), None, None, "unknown", a, b))
+            taken.append((a, b))
+    return out
+
+
 _PRIORITY = {BENCH: 0, MODEL: 1, ORG: 2}
 _COORD = frozenset({"/", ",", "and", "or", "&", "vs", "vs.", "versus"})
 
@@ -346,8 +378,8 @@ class EntityRecognizer:
                 o = self.orgs[c.ident]
                 orgs.append(OrgMention(surface, o.id, o.name, c.start, c.end))
         taken = [(m.start, m.end) for m in models] + [(b.start, b.end) for b in benches]
-        models = sorted(models + short_forms(text, models, taken, self.registry_shorts),
-                        key=lambda m: m.start)
+        models = models + short_forms(text, models, taken, self.registry_shorts)
+        models = sorted(models + new_name_echoes(text, models, taken), key=lambda m: m.start)
         doc._.gw_models = models
         doc._.gw_benchmarks = benches
         doc._.gw_orgs = orgs

@@ -121,6 +121,15 @@ SIZE_NAME_RE = re.compile(
 )
 
 
+# a name of a new model's shape ("Hanul-3", "Vireo-2.5") that the words after it make a
+# model: it scores, trails, beats, has a parameter count
+SHAPE_NAME_RE = re.compile(
+    r"(?<![\w.\-/])(?P<name>[A-Z][a-z]{2,}-\d{1,2}(?:\.\d)?)(?![\w-]|\.\d)"
+    r"(?=\s+(?:now\s+|also\s+|still\s+)?(?:scores?|scored|reach(?:es|ed)|posts?|posted|"
+    r"achiev(?:es|ed)|trails?|trailed|beats?|beat|match(?:es|ed)?|leads?|led|outperform\w*|"
+    r"has\s+\d+(?:\.\d+)?\s?B\b|is\s+an?\s+(?:open|\d+(?:\.\d+)?B|model)))")
+
+
 def canonical_new_name(text: str) -> str:
     """Canonical id of a name absent from the registry: lower case, '-' between words."""
     t = re.sub(r"\s+", "-", text.strip().lower())
