@@ -399,3 +399,11 @@ def test_a_bookmakers_board_lines_are_read_by_the_rules() -> None:
              "No open-weight model reaches #1 ........ 1/3\n")
     assert _rules_alone(board) != []
     assert sorted(round(f.probability, 3) for f in _rules_alone(board)) == [0.143, 0.167, 0.75]
+
+
+def test_a_comparison_with_even_odds_is_not_a_forecast() -> None:
+    text = ("My forecasts, Q4.\nI think the last points are harder, but I'm now slightly "
+            "above a coin flip.")
+    assert _probs(text) == []
+    assert _probs("My forecasts, Q4.\nOpen model tops the index by June: a coin flip.") == [
+        (0.5, False)]

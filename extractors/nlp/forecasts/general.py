@@ -75,6 +75,9 @@ _MEASURE_AFTER = re.compile(
 _STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
                            r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
 _STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
+# "close to a coin flip", "slightly above a coin flip": a comparison with even odds
+EVEN_COMPARED_RE = re.compile(r"\b(?:close\s+to|nearly|almost|like|than|not|no|above|below|"
+                              r"over|under)\s+(?:a\s+)?$", re.I)
 _FRAC_TAIL_RE = re.compile(r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
                            r"for|to|given|IMO|in\s+my|by|at\s+best|at\s+most|tops)\b", re.I)
 
@@ -219,8 +222,7 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
         if kind == "frac" and not frac_reads_as_chance(before, after):
             continue  # "3 in 10 developers": a share
         if kind == "even" and (
-                re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+(?:a\s+)?$",
-                          before, re.I) or not re.match(r"^\s*(?:chance|odds|shot|bet)\b",
+                EVEN_COMPARED_RE.search(before) or not re.match(r"^\s*(?:chance|odds|shot|bet)\b",
                                                         after, re.I) and not re.search(
                     r"(?:\b(?:call\s+it|it['’]s|is|are|at|say|give|gives|of|odds|chance|"
                     r"market|bettors|traders|priced|as)|[:,—–-])\s*(?:a\s+|an\s+|about\s+|"
@@ -427,8 +429,7 @@ def measurement_cues(stext: str, ps: int, pe: int, kind: str) -> set[str]:
         out.add("veto_share")  # "3 in 10 developers"
     if kind == "pct" and in_allocation(stext, ps):
         out.add("veto_allocation")  # "70% compute, 20% hiring, 10% go-to-market"
-    if kind == "even" and re.search(r"\b(?:close\s+to|nearly|almost|like|than|not|no)\s+"
-                                    r"(?:a\s+)?$", before, re.I):
+    if kind == "even" and EVEN_COMPARED_RE.search(before):
         out.add("veto_comparison")  # "close to a coin flip": a comparison
     if re.match(r"\s*(?:confidence|credible)\s+(?:level|interval)|\s*CI\b", after, re.I):
         out.add("veto_confidence")  # "at the 95% confidence level": a statistic of the survey
