@@ -407,3 +407,19 @@ def test_a_comparison_with_even_odds_is_not_a_forecast() -> None:
     assert _probs(text) == []
     assert _probs("My forecasts, Q4.\nOpen model tops the index by June: a coin flip.") == [
         (0.5, False)]
+
+
+def test_bare_stakes_said_aloud_and_a_quoted_condition() -> None:
+    from extractors.nlp.forecasts.general import stated_odds
+
+    def stakes(line: str) -> list[tuple[float, bool]]:
+        return [(round(h.value, 3), h.conditional) for h in stated_odds(line, True)]
+
+    assert stakes("[00:01:10] DO: Call it forty.") == [(0.4, False)]
+    assert stakes("DO: I'll go fifty-five.") == [(0.55, False)]
+    assert stakes("[21:17] hollis: I'm at 35") == [(0.35, False)]
+    assert stakes("I'll come up to thirty.") == [(0.3, False)]
+    assert stakes("I'd say one.") == [] and stakes("I'm at the office at 9.") == []
+    assert stakes('- Zhou: "If DeepSeek V5 lands within 2 points of the top, I\'m at 60."') == [
+        (0.6, True)]
+    assert stated_odds("Call it forty.", False) == []  # only in a forecasting document

@@ -279,10 +279,11 @@ _WORD_SPLIT_RE = re.compile(rf"\b(?P<a>{TENS_ALT})[-\s](?P<b>{TENS_ALT})\b", re.
 # a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
 # to something like 50"
 _BARE_STAKE_RE = re.compile(
-    r"(?:\b(?:I|we)['’]d\s+(?:say|go\s+to|move\s+(?:that|it|this|us|me)\s+to|put\s+it\s+at)"
+    r"(?:\b(?:I|we)(?:['’]d|['’]ll)\s+(?:say|go(?:\s+to)?|move\s+(?:(?:that|it|this|us|me)\s+)?"
+    r"to|put\s+it\s+at|come\s+(?:up|down)\s+to)|\b(?:I|we)['’](?:m|re)\s+(?:now\s+|still\s+)?at"
     r"|\bcall\s+it)\s+(?:something\s+like\s+|about\s+|around\s+|roughly\s+|"
-    r"closer\s+to\s+|maybe\s+)*(?P<n>\d{1,2})(?=\s*(?:[.,;!)]|$|\s(?:if|by|on|that|for|"
-    r"unless|or)\b))", re.I)
+    r"closer\s+to\s+|maybe\s+)*(?P<n>\d{1,2}|" + SPELLED_1_99 + r")(?=\s*(?:[.,;!)]|$|\s(?:if|"
+    r"by|on|that|for|unless|or)\b))", re.I)
 
 
 def odds_value(m: re.Match[str]) -> float | None:
@@ -352,7 +353,11 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
             out.append(ProbHit(a / 100, m.start(), m.end(), "split",
                                is_conditional(stext, m.start(), m.end())))
     for m in _BARE_STAKE_RE.finditer(stext):
-        out.append(ProbHit(int(m.group("n")) / 100, m.start("n"), m.end("n"), "pct",
+        n = m.group("n")
+        value = int(n) if n.isdigit() else spelled_value(n)
+        if value < 2:
+            continue  # "I'd say one": not a percentage
+        out.append(ProbHit(value / 100, m.start("n"), m.end("n"), "pct",
                            is_conditional(stext, m.start("n"), m.end("n"))))
     return out
 
@@ -361,7 +366,7 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
 _LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:(?:and|but|so|or)\s+)?(?:if|unless|"
                             r"should|assuming|provided|in\s+the\s+event)\b", re.I)
 # an if-clause opening a clause after a colon: "What flips me: if GPT-6 ..., it goes to 45%"
-_COLON_IF_RE = re.compile(r":\s+(?:if|unless|should|assuming|provided)\b", re.I)
+_COLON_IF_RE = re.compile(r":\s+[\"“‘']?(?:if|unless|should|assuming|provided)\b", re.I)
 _THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
 _IF_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)
