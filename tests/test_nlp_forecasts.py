@@ -423,3 +423,16 @@ def test_bare_stakes_said_aloud_and_a_quoted_condition() -> None:
     assert stakes('- Zhou: "If DeepSeek V5 lands within 2 points of the top, I\'m at 60."') == [
         (0.6, True)]
     assert stated_odds("Call it forty.", False) == []  # only in a forecasting document
+
+
+def test_two_named_forecasters_equal_numbers_are_two_forecasts() -> None:
+    text = ("Market watch: the week in prediction markets.\n"
+            "| Venue | Question | Last | Prior |\n|---|---|---|---|\n"
+            "| Polymarket | Open model #1 on LMArena text, 2027 | 29¢ | 31¢ |\n"
+            "| Kalshi | Open model top-3 AA Index, Dec 31 2026 | 31¢ | 36¢ |\n")
+    got = sorted((f.issuer, round(f.probability, 2)) for f in forecasts(text))
+    assert ("Kalshi", 0.31) in got and ("Polymarket", 0.31) in got
+    # a restatement that names no one is still one forecast
+    text = ("TexTak places the probability that an open-source model matches closed frontier "
+            "performance at 69%.\nOur 69% reflects three trends.")
+    assert [f.probability for f in forecasts(text)] == [0.69]

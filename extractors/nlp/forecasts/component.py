@@ -83,6 +83,15 @@ class ForecastDraft:
     notes_extra: bool = False  # found by the looser EXTRA_RULES
 
 
+def _restates(earlier: str | None, issuer: str | None) -> bool:
+    """Whether a number with ``issuer`` can restate an equal one by ``earlier``: either names
+    no one ("Our 69% reflects ...", "the 38%") or both name the same forecaster up to case.
+    Two named forecasters' equal numbers (two markets at 31 cents) are two forecasts."""
+    if earlier is None or issuer is None or earlier in ("we", "I") or issuer in ("we", "I"):
+        return True
+    return earlier.lower() == issuer.lower()
+
+
 def _clean_issuer(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -293,10 +302,6 @@ class ForecastFinder:
         named forecaster, else a market, else the subject, else the line's speaker."""
         if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end for d in drafts):
             return
-        if hit.kind not in ("even", "frac") and any(
-                abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
-                for d in drafts):
-            return  # the same number restated ("Community Prediction: 38%")
         stext = text[a:b]
         named = NAMED_FORECASTER_RE.search(stext)
         market = MARKET_RE.search(stext)
@@ -309,6 +314,11 @@ class ForecastFinder:
             issuer = name_like(_subject(stext[:hit.start]))
         if issuer in (None, "we", "I"):
             issuer = speaker(text, a) or issuer
+        if hit.kind not in ("even", "frac") and any(
+                abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
+                and _restates(d.issuer, issuer) for d in drafts):
+            return  # the same number restated ("Community Prediction: 38%"), not another
+            # speaker's equal number ("One in five", then "four-to-one against")
         drafts.append(ForecastDraft(issuer, round(hit.value, 4), hit.conditional, None, a, b,
                                     a + hit.start, a + hit.end))
 
