@@ -436,3 +436,13 @@ def test_two_named_forecasters_equal_numbers_are_two_forecasts() -> None:
     text = ("TexTak places the probability that an open-source model matches closed frontier "
             "performance at 69%.\nOur 69% reflects three trends.")
     assert [f.probability for f in forecasts(text)] == [0.69]
+
+
+def test_a_past_stake_and_a_promised_move_under_a_condition() -> None:
+    text = ("My predictions for 2027, and last year's scorecard.\n"
+            '- "Llama 5 ships with open weights." I said 70%. Meta kept it behind an API.\n'
+            "4. An open model tops SWE-bench Verified at some point. 40%, and I'll move to 60% "
+            "the day Qwen4-Coder lands if it's open.\n")
+    assert _probs(text) == [(0.7, False), (0.4, False), (0.6, True)]
+    # outside a forecasting document "said" does not make a share a probability
+    assert _probs("The company said 40% of its users left for open models.") == []

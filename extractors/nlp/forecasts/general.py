@@ -45,7 +45,7 @@ NEAR_FRAME = re.compile(
     r"\b(?:chances?|odds|probabilit\w*|likelihood|credence|likely|unlikely|confident|sure|"
     r"shot|bets?|betting|bettors|forecast\w*|predict\w*|markets?|contracts?|trad(?:e|es|ed|ing)|"
     r"traders|priced|pricing|put|puts|peg|pegs|pegged|place|places|assign\w*|give|gives|"
-    r"estimate|estimates|call\s+it|say|I['’]d|we['’]d|I['’]m\s+at|we['’]re\s+at|"
+    r"estimate|estimates|call\s+it|say|(?:I|we)\s+said|I['’]d|we['’]d|I['’]m\s+at|we['’]re\s+at|"
     r"have\s+it|has\s+it|my\s+number|our\s+number|gut|view|IMO|I\s+think)\b", re.I)
 MARKET_CTX = re.compile(
     r"\b(?:markets?|contracts?|trad(?:e|es|ed|ing)|traders|priced|bettors|shares?\s+of\s+yes|"
@@ -367,6 +367,7 @@ _LEADING_IF_RE = re.compile(r"^\W*(?:\d{1,2}\s?[/.)]\s*)?(?:(?:and|but|so|or)\s+
                             r"should|assuming|provided|in\s+the\s+event)\b", re.I)
 # an if-clause opening a clause after a colon: "What flips me: if GPT-6 ..., it goes to 45%"
 _COLON_IF_RE = re.compile(r":\s+[\"“‘']?(?:if|unless|should|assuming|provided)\b", re.I)
+_WILL_RE = re.compile(r"['’]ll\b|\bwill\b", re.I)
 _THRESHOLD_RE = re.compile(r"^\W*(?:above|below|over|under)\s+$", re.I)
 _IF_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?[\"”’']?\s*,?\s*(?:if|unless|"
                           r"provided|assuming|should)\b", re.I)
@@ -376,7 +377,7 @@ _NOT_A_CONDITION_RE = re.compile(
     r"\bif\s+(?:(?:you|I|we)\s+(?:(?:had|have|were)\s+to|made|make|forced|force|pushed|push|"
     r"pressed|press|asked|ask|twisted|twist|held)\b|(?:pressed|forced|pushed|asked)\b|"
     r"(?:I['’]m|I\s+am|we['’]re)\s+honest\b)|\beven\s+if\b", re.I)
-_NUMBER_RE = re.compile(r"\d")
+_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-])")  # a number, not "Qwen4"
 
 
 def _condition_scope(stext: str, ps: int, pe: int) -> str:
@@ -405,6 +406,9 @@ def is_conditional(stext: str, ps: int, pe: int) -> bool:
     if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(scoped) or _MOVE_FRAME.search(before)
                                     or re.search(r"\bconversely\b", before, re.I)):
         return True
+    if _MOVE_FRAME.search(before) and _WILL_RE.search(before) and \
+            CONDITION_CUE_RE.search(scoped, pe):
+        return True  # "I'll move to 60% the day Qwen4-Coder lands if it's open"
     lead = before.lstrip()
     if (_LEADING_IF_RE.match(lead) or _COLON_IF_RE.search(before)) and re.search(r"[,:]", before):
         return True
