@@ -150,3 +150,9 @@ def test_a_new_model_named_in_full_then_short_and_a_new_name_made_a_model_by_its
     assert ("Orrery-3", "unknown") in got and ("Orrery-3 Mini", "unknown") in got
     assert [m for m, _ in got].count("Hanul-3") == 2
     assert not any(m.startswith(("Series", "COVID")) for m, _ in got)
+
+
+def test_a_new_coding_variant_of_a_known_model_is_one_new_name() -> None:
+    # "GPT-5.6-Codex" is one model of the GPT family, not GPT-5.6 plus the Codex agent
+    got = [(m.mention, m.openness) for m in run("GPT-5.6-Codex scored 80% on the suite.").models]
+    assert got == [("GPT-5.6-Codex", "unknown")]

@@ -63,7 +63,7 @@ SUFFIXES = (
     "Thinking", "Reasoner", "Code", "Coder", "Preview", "Sonnet", "Opus", "Haiku", "Super",
     "Small", "Medium", "Large", "Air", "Exp", "Chat", "Base", "Omni", "VL", "Vision", "Speciale",
     "Terminus", "Fast", "High", "Heavy", "Next", "Scout", "Maverick", "Behemoth", "Mythos",
-    "Fable", "it", "oss",
+    "Fable", "it", "oss", "Codex",
 )
 SIZE = r"(?:A)?\d+(?:\.\d+)?[BbMmTt]"
 
