@@ -323,32 +323,25 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
         if n >= 100:
             v = 100 / (n + 100) if m.group("sign") == "+" else n / (n + 100)
             out.append(ProbHit(round(v, 4), m.start("sign"), m.end(), "odds", False))
-    for m in _ODDS_ON_RE.finditer(stext):
-        a, b = small_number(m.group("a")), small_number(m.group("b"))
-        if a and b:
-            out.append(ProbHit(a / (a + b), m.start(), m.end(), "odds",
-                               is_conditional(stext, m.start(), m.end())))
-    for m in _ODDS_AGAINST_RE.finditer(stext):
-        a, b = small_number(m.group("a")), small_number(m.group("b"))
-        if a and b:
-            out.append(ProbHit(b / (a + b), m.start(), m.end(), "odds",
-                               is_conditional(stext, m.start(), m.end())))
+    for rx, in_favour in ((_ODDS_ON_RE, True), (_ODDS_AGAINST_RE, False)):
+        for m in rx.finditer(stext):  # "two-to-one that ..." / "three-to-one against"
+            a, b = small_number(m.group("a")), small_number(m.group("b"))
+            if a and b:
+                out.append(ProbHit((a if in_favour else b) / (a + b), m.start(), m.end(),
+                                   "odds", is_conditional(stext, m.start(), m.end())))
     if not forecasty:
         return out
     for m in _EVEN_MONEY_RE.finditer(stext):
         out.append(ProbHit(0.5, m.start(), m.end(), "even",
                            is_conditional(stext, m.start(), m.end())))
-    for m in _WORD_SPLIT_RE.finditer(stext):
-        a, b = spelled_value(m.group("a")), spelled_value(m.group("b"))
-        if a + b == 100 and a != b:
-            out.append(ProbHit(a / 100, m.start(), m.end(), "split",
-                               is_conditional(stext, m.start(), m.end())))
-    for m in _SPLIT_RE.finditer(stext):
-        a, b = int(m.group("a")), int(m.group("b"))
-        if "-" in m.group() and not (
-                _SPLIT_FRAME_RE.search(stext, max(0, m.start() - 40), m.start())
-                or _SPLIT_TAIL_RE.match(stext, m.end())):
-            continue  # "it ended 60-40" is a tally; "I lean yes, 60-40" a split of belief
+    splits = [(m, spelled_value(m.group("a")), spelled_value(m.group("b")))
+              for m in _WORD_SPLIT_RE.finditer(stext)]
+    splits += [(m, float(m.group("a")), float(m.group("b"))) for m in _SPLIT_RE.finditer(stext)
+               # "it ended 60-40" is a tally; "I lean yes, 60-40" a split of belief
+               if "-" not in m.group() or _SPLIT_FRAME_RE.search(
+                   stext, max(0, m.start() - 40), m.start()) or _SPLIT_TAIL_RE.match(
+                   stext, m.end())]
+    for m, a, b in splits:
         if a + b == 100 and a != b:
             out.append(ProbHit(a / 100, m.start(), m.end(), "split",
                                is_conditional(stext, m.start(), m.end())))
