@@ -446,3 +446,42 @@ def test_a_past_stake_and_a_promised_move_under_a_condition() -> None:
     assert _probs(text) == [(0.7, False), (0.4, False), (0.6, True)]
     # outside a forecasting document "said" does not make a share a probability
     assert _probs("The company said 40% of its users left for open models.") == []
+
+
+def test_an_offer_to_bet_is_not_a_condition() -> None:
+    line = "If Marlow wants to bet, I'd give him 30% that an open model leads the index."
+    assert not _cond(line, "30%")
+    assert _cond("If Marlow's lab ships weights, I'd give it 30% that they lead.", "30%")
+
+
+def test_a_median_under_a_conditional_question_is_conditional() -> None:
+    from extractors.nlp.forecasts.component import answers_conditional_question
+
+    text = ("Q3. An open model tops the coding board in 2027?\nMedian: 0.31.\n\n"
+            "Q4 (conditional). If a US lab releases open frontier weights, does Q3 resolve "
+            "yes?\nMedian: 0.52.\n")
+    assert not answers_conditional_question(text, text.index("Median: 0.31"))
+    assert answers_conditional_question(text, text.index("Median: 0.52"))
+    assert not answers_conditional_question(text, text.index("0.52"))  # not a label line
+
+
+def test_a_previous_value_in_brackets_goes_as_the_current_one() -> None:
+    text = ("Quarterly forecast update\n\n"
+            "1. An open model tops the Arena text board by end-2027: 35% (30%).\n\n"
+            "2. The index gap is under two points at end-2027: 60% (52%). Up on the "
+            "reasoning results.\n")
+    got = sorted(f.probability for f in forecasts(text))
+    assert {0.35, 0.3, 0.6, 0.52} <= set(got)
+
+
+def test_a_markets_outcome_list_is_read_as_one() -> None:
+    from extractors.nlp.forecasts.component import sibling_groups
+    from extractors.nlp.forecasts.learned import candidates
+    from extractors.nlp.sentences import split_sentences
+
+    text = ("Which lab tops the open leaderboard on 31 March 2027?\n\nOutcome · Chance\n"
+            "Zhipu AI · 38%\nMoonshot AI (Kimi) · 30%\nOther · 5%\n\n"
+            "Volume has doubled since the GLM release, and 62% of it came this week.\n")
+    cands = candidates(text, split_sentences(text), forecasty=True)
+    runs = sibling_groups(text, cands)
+    assert [[cands[i].value for i in r] for r in runs] == [[0.38, 0.3, 0.05]]

@@ -109,3 +109,22 @@ def test_general_dimension_vocabulary(text: str, dim: str) -> None:
 def test_first_person_hedges(text: str) -> None:
     got = extractor().extract(text).claims
     assert got and got[0].hedged
+
+
+def test_a_new_model_takes_its_familys_side_for_stance() -> None:
+    from extractors.nlp.qualifiers.stance.component import stance_side
+
+    sides = {"qwen": "open", "claude": "closed"}
+    assert stance_side("closed", "qwen", "Qwen4-Max", sides) == "closed"  # known: as is
+    assert stance_side("unknown", "qwen", "Qwen4-Omni", sides) == "open"
+    assert stance_side("unknown", "claude", "Claude Fable 2", sides) == "closed"
+    assert stance_side("unknown", None, "Vireo-2 70B", sides) == "open"  # a size: weights
+    assert stance_side("unknown", None, "Hanul-3", sides) is None
+
+
+def test_the_stance_component_reads_a_new_models_side() -> None:
+    text = "Qwen9-Omni trails Claude Opus 4.5 by a wide margin on every video benchmark."
+    res = extractor().extract(text)
+    assert [m.openness for m in res.models if m.mention.startswith("Qwen")] == ["unknown"]
+    qual = extractor().nlp.get_pipe("gw_stance")
+    assert qual.family_sides.get("qwen") == "open"

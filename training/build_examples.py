@@ -20,12 +20,17 @@ from gold_examples import run
 from extractors.nlp import get_extractor
 from extractors.nlp.claims.patterns import claim_patterns
 from extractors.nlp.learned.features import document_dimensions
+from extractors.nlp.qualifiers.stance.component import stance_side
+from extractors.nlp.registry import load_registry
 from extractors.nlp.sentences import split_sentences
 from models.records import Extraction
 
 
-def _openness(res: Extraction) -> dict[str, str]:
-    return {m.canonical: m.openness for m in res.models}
+def _sides(res: Extraction) -> dict[str, str]:
+    """Each model's side for stance, as the stance component takes it at run time."""
+    fam = load_registry().family_sides()
+    return {m.canonical: stance_side(m.openness, m.family, m.mention, fam) or "unknown"
+            for m in res.models}
 
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
@@ -41,6 +46,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
         res = ex.extract(text)
         whole = document_dimensions(text, [keyword_hits(text[x.start:x.end])
                                            for x in split_sentences(text)])
+        side = _sides(res)
         for c in gold["claims"]:
             a = text.find(c["text"])
             if a < 0:
@@ -52,11 +58,11 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
                 "stance": c["stance"],
                 "dimensions": c["dimensions"],
                 "hedged": c["hedged"],
-                "models": [[m.start - a, m.end - a, m.openness] for m in res.models
+                "models": [[m.start - a, m.end - a, side[m.canonical]] for m in res.models
                            if a <= m.start < b],
                 "benchmarks": [m.canonical for m in res.benchmarks if a <= m.start < b],
                 "figures": [[f.start - a, f.kind, f.unit, f.value,
-                             _openness(res).get(f.model or "")] for f in res.figures
+                             side.get(f.model or "")] for f in res.figures
                             if a <= f.start < b],
                 # what the shipped extractor says for the output claim covering this one
                 "rule_dims": next((list(o.dimensions) for o in res.claims

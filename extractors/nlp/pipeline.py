@@ -65,7 +65,7 @@ def build_nlp(model: str | None = None, registry_dir: str | os.PathLike[str] | N
     reg = str(resolve_registry_dir(registry_dir))
     for pipe in PROJECT_PIPES:
         config: dict[str, object] = {}
-        if pipe in ("gw_entities", "gw_claims"):
+        if pipe in ("gw_entities", "gw_claims", "gw_stance"):
             config["registry_dir"] = reg
         if pipe == "gw_speaker":
             config["analysis_pipes"] = analysis

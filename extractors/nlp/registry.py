@@ -53,6 +53,9 @@ class RegistryFamily:
     country: str | None
     default_openness: str
     prefixes: tuple[str, ...] = field(default=())
+    # the side a new member of the family takes in the gap debate when its own openness
+    # is unknown (Qwen, Llama, Mistral: mostly open weights, some closed tiers)
+    stance_side: str = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,11 @@ class Registry:
     @property
     def benchmark_by_id(self) -> dict[str, RegistryBenchmark]:
         return {b.id: b for b in self.benchmarks}
+
+    def family_sides(self) -> dict[str, str]:
+        """Family name -> the side its new members take for stance (open or closed)."""
+        return {f.family: f.stance_side for f in self.families
+                if f.stance_side in ("open", "closed")}
 
     def family_openness(self) -> dict[str, str]:
         """Organization name (normalised) -> default openness of its families."""
@@ -154,7 +162,9 @@ def _load(directory: Path) -> Registry:
         RegistryFamily(family=str(o["family"]), organization=o.get("organization"),
                        country=o.get("country"),
                        default_openness=str(o.get("default_openness") or "unknown"),
-                       prefixes=tuple(p for p in (o.get("prefixes") or []) if p))
+                       prefixes=tuple(p for p in (o.get("prefixes") or []) if p),
+                       stance_side=str(o.get("stance_side") or o.get("default_openness")
+                                       or "unknown"))
         for o in _read_jsonl(directory / "families.jsonl")
         if o.get("family")
     )

@@ -92,6 +92,47 @@ def _restates(earlier: str | None, issuer: str | None) -> bool:
     return earlier.lower() == issuer.lower()
 
 
+_OUTCOME_LINE_RE = re.compile(r"[^\S\n]*[^\d\n%]{1,60}?[^\S\n]*[·:|—–-][^\S\n]*"
+                              r"\d{1,2}(?:\.\d)?[^\S\n]?%[^\S\n]*")
+
+
+_RANGE_END_RE = re.compile(r"\s?[-–]\s?\d")
+
+
+def _line_span(text: str, c: Candidate) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, c.start) + 1
+    le = text.find("\n", c.end)
+    return ls, len(text) if le < 0 else le
+
+
+def sibling_groups(text: str, cands: list[Candidate]) -> list[list[int]]:
+    """Numbers that are one list's or one table column's, as indexes of ``cands``: runs of
+    three or more consecutive lines each holding only a label and a share ("DeepSeek ·
+    41%", "Other · 4%": a market's outcomes), and the cells of one column of a table
+    ("| Kalshi | ... | 27¢ |", "| Manifold | ... | 41% |"). A list's or a column's
+    numbers are all prices or all something else."""
+    runs: list[list[int]] = []
+    columns: dict[tuple[int, int], list[int]] = {}
+    last_line_end = -2
+    for i, c in enumerate(cands):
+        ls, le = _line_span(text, c)
+        if c.in_table and not _RANGE_END_RE.match(text, c.end) and not re.search(
+                r"\d\s?[-–]\s?$", text[max(0, c.start - 4):c.start]):  # not a range's end
+            top = ls  # the table's first row: the lines above that hold a "|"
+            while top > 0 and "|" in text[text.rfind("\n", 0, top - 1) + 1:top - 1]:
+                top = text.rfind("\n", 0, top - 1) + 1
+            columns.setdefault((top, text.count("|", ls, c.start)), []).append(i)
+        if not _OUTCOME_LINE_RE.fullmatch(text, ls, le):
+            last_line_end = -2
+            continue
+        if runs and ls == last_line_end + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+        last_line_end = le
+    return [r for r in runs if len(r) >= 3] + [g for g in columns.values() if len(g) >= 2]
+
+
 def _clean_issuer(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -144,6 +185,20 @@ def _subject(prefix: str) -> str | None:
             and (len(words) == 1 or first not in ("the", "top")):
         return None
     return " ".join(words)
+
+
+_COND_QUESTION_RE = re.compile(
+    r"\bconditional\b|^\W*(?:Q\d+\W+)?(?:if|given|assuming|suppose)\b", re.I)
+
+
+def answers_conditional_question(text: str, start: int) -> bool:
+    """"Q4 (conditional). If a US lab releases ..., does Q1 resolve yes?" then, on its
+    own line, "Median: 0.44.": the value answers a conditional question."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False  # not a label line of its own
+    above = text[:line_start].rstrip().rsplit("\n", 1)[-1]
+    return above.rstrip().endswith("?") and bool(_COND_QUESTION_RE.search(above))
 
 
 class ForecastFinder:
@@ -205,7 +260,8 @@ class ForecastFinder:
                     issuer = _subject(prefix)
                 if kind in ("at",) and issuer is None:
                     continue
-                cond = is_conditional(stext, ps, pe)
+                cond = is_conditional(stext, ps, pe) or (
+                    kind == "odds" and answers_conditional_question(doc._.gw_text, a))
                 drafts.append(ForecastDraft(issuer, value, cond, None, a, b, a + ps, a + pe,
                                             True))
                 p0 = m.groupdict().get("p0")
@@ -329,6 +385,7 @@ class ForecastFinder:
             return
         prev: Candidate | None = None
         prev_yes = False
+        decided: list[tuple[Candidate, bool, bool]] = []  # candidate, yes, taken
         for c in candidates(text, doc._.gw_sentences or [], forecasty):
             taken = any(d.prob_start < c.end and c.start < d.prob_end for d in drafts)
             if follows_from(text, prev, c):
@@ -339,9 +396,16 @@ class ForecastFinder:
                 feats = features(text, c, mentions, forecasty)
                 yes = not vetoed(feats) and forecast_probability(
                     self.model, feats) >= self.model.threshold
+            decided.append((c, yes, taken))
+            prev, prev_yes = c, yes
+        for group in sibling_groups(text, [c for c, _, _ in decided]):
+            votes = [decided[i][1] for i in group]
+            if 2 * sum(votes) >= len(votes):  # "DeepSeek · 41%" among the market's outcomes
+                for i in group:
+                    decided[i] = (decided[i][0], True, decided[i][2])
+        for c, yes, taken in decided:
             if yes and not taken:
                 self._add_hit(text, c.sent_start, c.sent_end, hit_of(c, text), drafts)
-            prev, prev_yes = c, yes
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text
@@ -366,7 +430,8 @@ class ForecastFinder:
                     if not 0 <= value <= 100 or SHARE_AFTER_RE.match(stext, pe):
                         continue
                     groups = m.groupdict()
-                    issuer = _clean_issuer(groups.get("issuer")) if kind != "conditional" \
+                    issuer = _clean_issuer(groups.get("issuer") or groups.get("self")) \
+                        if kind != "conditional" \
                         else "we"
                     prop = _clean_prop(groups.get("prop"))
                     if kind == "put" and prop and re.search(r"\d", prop[:3]):

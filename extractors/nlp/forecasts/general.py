@@ -369,7 +369,10 @@ _IF_AFTER_RE = re.compile(r"\s*(?:%|" + PER_CENT + r")?[\"”’']?\s*,?\s*(?:if
 _NOT_A_CONDITION_RE = re.compile(
     r"\bif\s+(?:(?:you|I|we)\s+(?:(?:had|have|were)\s+to|made|make|forced|force|pushed|push|"
     r"pressed|press|asked|ask|twisted|twist|held)\b|(?:pressed|forced|pushed|asked)\b|"
-    r"(?:I['’]m|I\s+am|we['’]re)\s+honest\b)|\beven\s+if\b", re.I)
+    r"(?:I['’]m|I\s+am|we['’]re)\s+honest\b)|\beven\s+if\b"
+    # "If Salo wants to bet, I'd give him 30%": an offer, not a condition on the outcome
+    r"|\bif\s+(?:[\w'’]+\s+){1,3}?wants?\s+(?:to\s+(?:bet|wager)|a\s+(?:bet|wager))\b",
+    re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-])")  # a number, not "Qwen4"
 
 

@@ -182,12 +182,15 @@ _FROM_RE = re.compile(r"\b(?:from|was|previously|prior(?:\s+week)?|previous)\s*:
 
 def follows_from(text: str, prev: Candidate | None, c: Candidate) -> bool:
     """"22% of traffic, up from 15%": the earlier value of a number already decided,
-    in the same sentence within a few words, shares its decision; so does the next cell
-    of a table row when it holds the same kind of number ("| 41% | 38% |": now, prior)."""
+    in the same sentence within a few words, shares its decision; so does the value in
+    brackets right after it ("55% (48%)": now, last time) and the next cell of a table
+    row when it holds the same kind of number ("| 41% | 38% |": now, prior)."""
     if prev is None or prev.sent_start != c.sent_start or c.start - prev.end > 40:
         return False
     between = text[prev.end:c.start]
     if c.in_table and prev.in_table and c.kind == prev.kind and not between.strip(" \t|"):
+        return True
+    if c.kind == prev.kind and re.fullmatch(r"\s*\(", between):
         return True
     return bool(_FROM_RE.search(between))
 

@@ -54,10 +54,11 @@ def forecast_patterns() -> ForecastPatterns:
         ("carry", re.compile(
             rf"{ISSUER}?{adv}\s*\b(?:{carry})\s+(?:a|an|the|its|our)\s+(?:[~≈]\s?)?{PCT}\s+(?:{noun})"
             rf"(?:\s+{that}(?=\s*(?:[—–;,.]|\s-\s|$)))?")),
-        # we put P at 70%
+        # we put P at 70% / we now have P at 58%
         ("put", re.compile(
-            rf"\b(?P<issuer>[Ww]e|I|[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){{0,2}})\s+"
-            rf"(?:put|puts|place|places|peg|pegs|estimate|estimates|see|sees)\s+"
+            rf"\b(?:(?P<issuer>[Ww]e|I|[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){{0,2}})\s+"
+            rf"(?:put|puts|place|places|peg|pegs|estimate|estimates|see|sees)"
+            rf"|(?P<self>[Ww]e|I)\s+(?:now\s+|still\s+)?have)\s+"
             rf"(?!the\s+(?:{noun}))(?P<prop>.{{5,160}}?)\s+at\s+(?:about\s+|roughly\s+|~\s?)?"
             rf"{PCT}")),
         # The community forecast rose from 22% to 34% / Our house forecast stands at 29%

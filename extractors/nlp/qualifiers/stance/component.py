@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from ...learned.linear import load_model
 from ...numbers import PER_CENT
+from ...registry import load_registry
 from .patterns import StancePatterns, stance_patterns
 
 _CLAUSE_RE = re.compile(r"[;:()]|,\s(?:but|while|whereas|and)\b|\s[—–-]\s|—")
@@ -252,14 +253,30 @@ def label_of(score: float) -> str:
     return "neutral"
 
 
+_SIZED_RE = re.compile(r"[- ]\d+(?:\.\d+)?[Bb]\b")
+
+
+def stance_side(openness: str, family: str | None, mention: str,
+                family_sides: dict[str, str]) -> str | None:
+    """The side a model mention takes for stance: its openness when known, else its
+    family's usual side ("Qwen4-Omni": open), else open for a name with a parameter count
+    ("Vireo-2 70B": closed labs do not publish sizes); None when nothing says."""
+    if openness in ("open", "closed"):
+        return openness
+    if family and family in family_sides:
+        return family_sides[family]
+    return "open" if _SIZED_RE.search(mention) else None
+
+
 class StanceQualifier:
     """The rules alone, or, when the trained model is shipped, a logistic regression over
     the rule votes and side-tagged words and word pairs decides."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, registry_dir: str | None = None) -> None:
         self.name = name
         self.p = stance_patterns()
         self.model = load_model("stance")
+        self.family_sides = load_registry(registry_dir).family_sides()
 
     def __call__(self, doc: Doc) -> Doc:
         from ...learned.features import stance_features
@@ -267,13 +284,14 @@ class StanceQualifier:
         models = doc._.gw_models or []
         figures = doc._.gw_figures or []
         claims = doc._.gw_claims or []
-        openness = {m.canonical: m.openness for m in models}
+        side_of = {m.canonical: stance_side(m.openness, m.family, m.mention,
+                                            self.family_sides) for m in models}
         for claim in claims:
-            sides = [Side(m.start - claim.start, m.end - claim.start,
-                          "open" if m.openness == "open" else "closed")
+            sides = [Side(m.start - claim.start, m.end - claim.start, side)
                      for m in models
-                     if claim.start <= m.start < claim.end and m.openness in ("open", "closed")]
-            figs = [(f.start - claim.start, f.kind, f.unit, f.value, openness.get(f.model))
+                     if claim.start <= m.start < claim.end
+                     and (side := side_of[m.canonical]) is not None]
+            figs = [(f.start - claim.start, f.kind, f.unit, f.value, side_of.get(f.model))
                     for f in figures if claim.start <= f.start < claim.end]
             if self.model is None:
                 claim.stance = stance_of(claim.text, sides, self.p, figs)

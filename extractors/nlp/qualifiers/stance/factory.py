@@ -7,6 +7,6 @@ from spacy.language import Language
 from .component import StanceQualifier
 
 
-@Language.factory("gw_stance")
-def create_component(nlp: Language, name: str) -> StanceQualifier:
-    return StanceQualifier(nlp, name)
+@Language.factory("gw_stance", default_config={"registry_dir": None})
+def create_component(nlp: Language, name: str, registry_dir: str | None) -> StanceQualifier:
+    return StanceQualifier(nlp, name, registry_dir=registry_dir)
