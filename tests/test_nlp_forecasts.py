@@ -484,4 +484,33 @@ def test_a_markets_outcome_list_is_read_as_one() -> None:
             "Volume has doubled since the GLM release, and 62% of it came this week.\n")
     cands = candidates(text, split_sentences(text), forecasty=True)
     runs = sibling_groups(text, cands)
-    assert [[cands[i].value for i in r] for r in runs] == [[0.38, 0.3, 0.05]]
+    assert [([cands[i].value for i in r], kind) for r, kind in runs] == [
+        ([0.38, 0.3, 0.05], True)]
+    aligned = "Outcome        Chance\nZhipu AI       38%\nMoonshot AI    30%\nOther          5%\n"
+    got = forecasts("Foresite Markets\n\nWho leads the open board in 2027?\n\n" + aligned)
+    assert [(f.probability, f.issuer) for f in got] == [
+        (0.38, "Foresite Markets"), (0.3, "Foresite Markets"), (0.05, "Foresite Markets")]
+
+
+def test_stakes_with_an_object_a_fraction_word_and_a_quoted_price() -> None:
+    head = "Our forecasts for 2027\n\nBy Mara Quill, forecaster\n\n"
+    cases = {
+        'He gives Chinese open models "maybe one in five" odds of holding parity.': [0.2],
+        "I'd give open weights roughly 15 percent of leading OSWorld next year.": [0.15],
+        "Will Gemma 5 land near Gemini Flash? I'd call it two-thirds.": [0.6667],
+        "The survey gives open models 41% of downloads this year.": [],  # a share
+    }
+    for line, want in cases.items():
+        assert [f.probability for f in forecasts(head + line + "\n")] == want, line
+    assert not _cond("If they cannot agree, the Manifold market on it (currently 44%) "
+                     "decides.", "44%")
+
+
+def test_a_forecast_and_its_bracketed_previous_value_go_together() -> None:
+    text = ("My forecasts, December\n\nBy Hal Verne\n\n"
+            "Probabilities as of today, last month's in brackets.\n\n"
+            "1. An open model leads the index before July 2027: 31% [27%].\n"
+            "2. The best open model is within five points on SWE-bench Verified on 31 March "
+            "2027: 74% [70%].\n")
+    got = [f.probability for f in forecasts(text)]
+    assert {0.31, 0.27, 0.74, 0.7} <= set(got)

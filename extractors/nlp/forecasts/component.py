@@ -25,6 +25,7 @@ from .general import (
 )
 from .learned import (
     Candidate,
+    bracketed_after,
     candidates,
     features,
     follows_from,
@@ -92,8 +93,8 @@ def _restates(earlier: str | None, issuer: str | None) -> bool:
     return earlier.lower() == issuer.lower()
 
 
-_OUTCOME_LINE_RE = re.compile(r"[^\S\n]*[^\d\n%]{1,60}?[^\S\n]*[·:|—–-][^\S\n]*"
-                              r"\d{1,2}(?:\.\d)?[^\S\n]?%[^\S\n]*")
+_OUTCOME_LINE_RE = re.compile(r"[^\S\n]*[^\n%]{0,60}[^\s%](?:[^\S\n]*[·:|—–-][^\S\n]*|"
+                              r"[^\S\n]{2,}|\t)\d{1,2}(?:\.\d)?[^\S\n]?%[^\S\n]*")
 
 
 _RANGE_END_RE = re.compile(r"\s?[-–]\s?\d")
@@ -105,12 +106,22 @@ def _line_span(text: str, c: Candidate) -> tuple[int, int]:
     return ls, len(text) if le < 0 else le
 
 
-def sibling_groups(text: str, cands: list[Candidate]) -> list[list[int]]:
+_PRICE_HEADER_RE = re.compile(r"\b(?:chance|odds|probability|price|yes)\b", re.I)
+
+
+def _line_above(text: str, c: Candidate) -> str:
+    """The line before the one ``c`` sits on (a list's header: "Outcome · Chance")."""
+    ls = text.rfind("\n", 0, c.start) + 1
+    return text[:max(0, ls - 1)].rsplit("\n", 1)[-1]
+
+
+def sibling_groups(text: str, cands: list[Candidate]) -> list[tuple[list[int], bool]]:
     """Numbers that are one list's or one table column's, as indexes of ``cands``: runs of
     three or more consecutive lines each holding only a label and a share ("DeepSeek ·
     41%", "Other · 4%": a market's outcomes), and the cells of one column of a table
     ("| Kalshi | ... | 27¢ |", "| Manifold | ... | 41% |"). A list's or a column's
-    numbers are all prices or all something else."""
+    numbers are all prices or all something else. Each group comes with whether it is a
+    list (True) or a column (False)."""
     runs: list[list[int]] = []
     columns: dict[tuple[int, int], list[int]] = {}
     last_line_end = -2
@@ -130,7 +141,8 @@ def sibling_groups(text: str, cands: list[Candidate]) -> list[list[int]]:
         else:
             runs.append([i])
         last_line_end = le
-    return [r for r in runs if len(r) >= 3] + [g for g in columns.values() if len(g) >= 2]
+    return [(r, True) for r in runs if len(r) >= 3] + [
+        (g, False) for g in columns.values() if len(g) >= 2]
 
 
 def _clean_issuer(raw: str | None) -> str | None:
@@ -352,10 +364,11 @@ class ForecastFinder:
                 self._add_hit(text, a, b, hit, drafts)
 
     @staticmethod
-    def _add_hit(text: str, a: int, b: int, hit: ProbHit, drafts: list[ForecastDraft]
-                 ) -> None:
+    def _add_hit(text: str, a: int, b: int, hit: ProbHit, drafts: list[ForecastDraft],
+                 outcome: bool = False) -> None:
         """A draft for ``hit`` unless its number is taken or restated; the issuer is a
-        named forecaster, else a market, else the subject, else the line's speaker."""
+        named forecaster, else a market, else the subject, else the line's speaker. The
+        label of a market's ``outcome`` line ("DeepSeek  24%") is what is priced, not who."""
         if any(d.prob_start < a + hit.end and a + hit.start < d.prob_end for d in drafts):
             return
         stext = text[a:b]
@@ -367,8 +380,8 @@ class ForecastFinder:
         elif market:
             issuer = market.group("name")
         else:
-            issuer = name_like(_subject(stext[:hit.start]))
-        if issuer in (None, "we", "I"):
+            issuer = None if outcome else name_like(_subject(stext[:hit.start]))
+        if issuer in (None, "we", "I") and not outcome:
             issuer = speaker(text, a) or issuer
         if hit.kind not in ("even", "frac") and any(
                 abs(d.probability - hit.value) < 1e-6 and d.conditional == hit.conditional
@@ -388,24 +401,32 @@ class ForecastFinder:
         decided: list[tuple[Candidate, bool, bool]] = []  # candidate, yes, taken
         for c in candidates(text, doc._.gw_sentences or [], forecasty):
             taken = any(d.prob_start < c.end and c.start < d.prob_end for d in drafts)
-            if follows_from(text, prev, c):
-                yes = prev_yes  # "22% of traffic, up from 15%": as its newer value goes
-            elif taken:
+            if taken:
                 yes = True
+            elif follows_from(text, prev, c) and not bracketed_after(text, prev, c):
+                yes = prev_yes  # "22% of traffic, up from 15%": as its newer value goes
             else:
                 feats = features(text, c, mentions, forecasty)
                 yes = not vetoed(feats) and forecast_probability(
                     self.model, feats) >= self.model.threshold
+            if bracketed_after(text, prev, c) and (yes or prev_yes) and prev is not None:
+                yes = prev_yes = True  # "74% [70%]": the pair goes together
+                decided[-1] = (prev, True, decided[-1][2])
             decided.append((c, yes, taken))
             prev, prev_yes = c, yes
-        for group in sibling_groups(text, [c for c, _, _ in decided]):
+        outcomes: set[int] = set()
+        for group, is_list in sibling_groups(text, [c for c, _, _ in decided]):
             votes = [decided[i][1] for i in group]
-            if 2 * sum(votes) >= len(votes):  # "DeepSeek · 41%" among the market's outcomes
+            priced = is_list and _PRICE_HEADER_RE.search(_line_above(text, decided[group[0]][0]))
+            if priced or 2 * sum(votes) >= len(votes):  # "DeepSeek · 41%": an outcome
                 for i in group:
                     decided[i] = (decided[i][0], True, decided[i][2])
-        for c, yes, taken in decided:
+                if is_list:
+                    outcomes.update(group)
+        for i, (c, yes, taken) in enumerate(decided):
             if yes and not taken:
-                self._add_hit(text, c.sent_start, c.sent_end, hit_of(c, text), drafts)
+                self._add_hit(text, c.sent_start, c.sent_end, hit_of(c, text), drafts,
+                              outcome=i in outcomes)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc._.gw_text

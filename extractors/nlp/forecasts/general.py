@@ -72,13 +72,16 @@ _MEASURE_AFTER = re.compile(
     r"share|reduction|quarter|year[-\s]over|yoy|qoq|of\s+the\s+time|win\s+rate|"
     r"success\s+rate|solve|resolved\s+rate|on\s+(?:the\s+)?(?:[A-Z])|for\s+[A-Z])", re.I)
 # a number staked on a proposition: "I give it 40% that ...", "we put 55% on ..."
-_STAKE_BEFORE = re.compile(r"\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
-                           r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*$", re.I)
-_STAKE_AFTER = re.compile(r"^\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$))", re.I)
+# "I'd give open weights roughly 15 percent of leading", 'gives them "maybe one in five" odds'
+_STAKE_BEFORE = re.compile(r"(?:\b(?:put|puts|place|places|give|gives|assigns?)\s+(?:it\s+)?"
+                           r"|\b(?:give|gives|gave|giving)\s+(?:[\w'’-]+\s+){1,4}?)"
+                           r"(?:about\s+|roughly\s+|around\s+|maybe\s+|only\s+)*[\"“]?$", re.I)
+_STAKE_AFTER = re.compile(r"^[\"”]?\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*$)|(?:odds|chances?|"
+                          r"shot|probability)\s+(?:of|that|to|on)\b|of\s+\w+ing\b)", re.I)
 # "close to a coin flip", "slightly above a coin flip": a comparison with even odds
 EVEN_COMPARED_RE = re.compile(r"\b(?:close\s+to|nearly|almost|like|than|not|no|above|below|"
                               r"over|under)\s+(?:a\s+)?$", re.I)
-_FRAC_TAIL_RE = re.compile(r"^\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
+_FRAC_TAIL_RE = re.compile(r"^[\"”]?\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
                            r"for|to|given|IMO|in\s+my|by|at\s+best|at\s+most|tops)\b", re.I)
 
 
@@ -201,7 +204,8 @@ def find_probabilities(stext: str, forecasty: bool, mention_spans: list[tuple[in
             if _MEASURE_AFTER.match(after) and not (
                     tight_frame and re.search(r"\b(?:put|puts|place|places|bet)\b",
                                               before[-40:], re.I)
-                    and not SHARE_AFTER_RE.match(after)):
+                    and not SHARE_AFTER_RE.match(after)) and not (
+                    _STAKE_BEFORE.search(before) and _STAKE_AFTER.match(after)):
                 continue  # "60% on HLE"; but "we put 60% on X" is a stake, "at 70% of Y" a share
             if _MEASURE_BEFORE.search(before[clause:]) and not (
                     near_frame and re.search(r"(?:chance|odds|probabilit|likel|credence|"
@@ -276,13 +280,20 @@ _PROSE_MONEYLINE_RE = re.compile(
     r"(?P<sign>[+\-−])(?P<n>\d{3,4})(?![\w%]|[.,]\d)", re.I)
 # the same in words: "sixty-forty in favor", "seventy-thirty"
 _WORD_SPLIT_RE = re.compile(rf"\b(?P<a>{TENS_ALT})[-\s](?P<b>{TENS_ALT})\b", re.I)
+# in a forecasting document, fraction words are probabilities ("I'd call it two-thirds")
+FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
+                  "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
+                  "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
+_FRACTION_ALT = "|".join(sorted((re.escape(w) for w in FRACTION_WORDS), key=len, reverse=True))
+FRACTION_RE = re.compile(rf"\b(?P<w>{_FRACTION_ALT})\b", re.I)
 # a bare number staked in the first person: "call it 55.", "I'd go to 40", "I'd move that
-# to something like 50"
+# to something like 50", "I'd call it two-thirds"
 _BARE_STAKE_RE = re.compile(
     r"(?:\b(?:I|we)(?:['’]d|['’]ll)\s+(?:say|go(?:\s+to)?|move\s+(?:(?:that|it|this|us|me)\s+)?"
     r"to|put\s+it\s+at|come\s+(?:up|down)\s+to)|\b(?:I|we)['’](?:m|re)\s+(?:now\s+|still\s+)?at"
     r"|\bcall\s+it)\s+(?:something\s+like\s+|about\s+|around\s+|roughly\s+|"
-    r"closer\s+to\s+|maybe\s+)*(?P<n>\d{1,2}|" + SPELLED_1_99 + r")(?=\s*(?:[.,;!)]|$|\s(?:if|"
+    r"closer\s+to\s+|maybe\s+)*(?:(?P<n>\d{1,2}|" + SPELLED_1_99 + r")|(?P<f>"
+    + _FRACTION_ALT + r"))(?=\s*(?:[.,;!)]|$|\s(?:if|"
     r"by|on|that|for|unless|or)\b))", re.I)
 
 
@@ -346,12 +357,14 @@ def stated_odds(stext: str, forecasty: bool, american: bool = False,
             out.append(ProbHit(a / 100, m.start(), m.end(), "split",
                                is_conditional(stext, m.start(), m.end())))
     for m in _BARE_STAKE_RE.finditer(stext):
-        n = m.group("n")
-        value = int(n) if n.isdigit() else spelled_value(n)
+        g = "n" if m.group("n") else "f"
+        n = m.group(g)
+        value = FRACTION_WORDS[n.lower()] * 100 if g == "f" else int(n) if n.isdigit() \
+            else spelled_value(n)
         if value < 2:
             continue  # "I'd say one": not a percentage
-        out.append(ProbHit(value / 100, m.start("n"), m.end("n"), "pct",
-                           is_conditional(stext, m.start("n"), m.end("n"))))
+        out.append(ProbHit(round(value / 100, 4), m.start(g), m.end(g), "pct",
+                           is_conditional(stext, m.start(g), m.end(g))))
     return out
 
 
@@ -391,12 +404,18 @@ def _condition_scope(stext: str, ps: int, pe: int) -> str:
     return " " * start + scope
 
 
+_CURRENT_PRICE_RE = re.compile(r"\((?:currently|now|trading\s+at|at)\s+(?:about\s+|~\s?)?$",
+                               re.I)
+
+
 def is_conditional(stext: str, ps: int, pe: int) -> bool:
     """Whether the probability at ``stext[ps:pe]`` holds only under a condition: a
     would-clause under a condition or moving the number ("would push us above 35%",
     "Conversely, X would take me to a coin flip"), a number after a leading if-clause,
     one followed by its if-clause, or an "otherwise" value. The condition must sit in the
     number's own stretch of the sentence (``_condition_scope``)."""
+    if _CURRENT_PRICE_RE.search(stext, 0, ps):
+        return False  # "Manifold's market on it (currently 44%) decides": a price quoted
     scoped = _condition_scope(stext, ps, pe)
     before = scoped[:ps]
     if WOULD_RE.search(before) and (CONDITION_CUE_RE.search(scoped) or _MOVE_FRAME.search(before)

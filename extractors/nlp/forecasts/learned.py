@@ -18,6 +18,8 @@ from ..learned.linear import LinearModel
 from ..numbers import PER_CENT, TEENS_ALT, TENS_ALT, UNITS_ALT, spelled_value
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
 from .general import (
+    FRACTION_RE,
+    FRACTION_WORDS,
     MARKET_CTX,
     ODDS_RE,
     PROB_EXPR,
@@ -51,13 +53,8 @@ class Candidate:
 
 
 # in a forecasting document: fractional odds ("5/1", "4-to-1 against", general.ODDS_RE)
-# and fraction words ("two-thirds") are probabilities too
-_FRACTION_WORDS = {"a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
-                   "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-                   "one-quarter": 0.25, "three-quarters": 0.75, "three quarters": 0.75}
-_FRACTION_RE = re.compile(r"\b(?P<w>" + "|".join(sorted(
-    (re.escape(w) for w in _FRACTION_WORDS), key=len, reverse=True)) + r")\b", re.I)
-# in a forecasting document, a bare whole number can be a probability said aloud or typed
+# and fraction words ("two-thirds", general.FRACTION_WORDS) are probabilities too.
+# There a bare whole number can be a probability said aloud or typed
 # in a chat: "I'm at 35", "hollis 35, mkrz 62", "I'll come up to thirty", "say 45."
 # (not a year, a decimal, a range's end, a version or a number with its unit)
 _MONTH_BEFORE_RE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|"
@@ -94,8 +91,8 @@ def candidates(text: str, sentences: list[Sentence], forecasty: bool = False
             continue
         extra: list[tuple[int, int, float | None, str]] = [
             (m.start(), m.end(), odds_value(m), "odds") for m in ODDS_RE.finditer(stext)]
-        extra += [(m.start(), m.end(), _FRACTION_WORDS[m.group("w").lower()], "fracword")
-                  for m in _FRACTION_RE.finditer(stext)]
+        extra += [(m.start(), m.end(), FRACTION_WORDS[m.group("w").lower()], "fracword")
+                  for m in FRACTION_RE.finditer(stext)]
         if s.kind != TABLE_ROW:  # a table's bare numbers are scores; prices carry % or ¢
             extra += [(m.start(), m.end(), (int(m.group("n")) if m.group("n") else
                                             spelled_value(m.group("w"))) / 100.0, "bare")
@@ -190,9 +187,16 @@ def follows_from(text: str, prev: Candidate | None, c: Candidate) -> bool:
     between = text[prev.end:c.start]
     if c.in_table and prev.in_table and c.kind == prev.kind and not between.strip(" \t|"):
         return True
-    if c.kind == prev.kind and re.fullmatch(r"\s*\(", between):
+    if bracketed_after(text, prev, c):
         return True
     return bool(_FROM_RE.search(between))
+
+
+def bracketed_after(text: str, prev: Candidate | None, c: Candidate) -> bool:
+    """"55% (48%)", "74% [70%]": the same kind of number in brackets right after another
+    (now and last time); the pair is a forecast when either reads as one."""
+    return prev is not None and c.kind == prev.kind and prev.sent_start == c.sent_start \
+        and bool(re.fullmatch(r"\s*[(\[]", text[prev.end:c.start]))
 
 
 def forecast_probability(model: LinearModel, feats: dict[str, float]) -> float:
