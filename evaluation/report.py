@@ -31,6 +31,7 @@ def to_json(res: EvalResult, *, details: bool = False, errors: int = 0,
         "per_dimension": res.dimension_table(),
         "stance_confusion": {"gold": list(STANCES), "predicted": res.stance_labels(),
                              "matrix": res.stance_confusion()},
+        "stance_by_confidence": res.stance_by_confidence(),
         "warnings": list(warnings or []),
     }
     if details:
@@ -104,6 +105,16 @@ def confusion_table(res: EvalResult) -> Table:
     return t
 
 
+def confidence_table(res: EvalResult) -> Table:
+    t = Table(title="stance accuracy by the model's confidence (matched claims)")
+    for col in ("confidence at least", "claims", "coverage", "accuracy"):
+        t.add_column(col, justify="right")
+    for row in res.stance_by_confidence():
+        t.add_row(f"{row['min_confidence']:.1f}", str(row["pairs"]), _fmt(row["coverage"]),
+                  _fmt(row["accuracy"]))
+    return t
+
+
 def documents_table(res: EvalResult) -> Table:
     t = Table(title="per document")
     cols = ("doc", "models F1", "bench F1", "figures F1", "value R", "claims", "non-claim FP",
@@ -125,6 +136,8 @@ def print_report(console: Console, res: EvalResult, *, details: bool = False,
     console.print(summary_table(res))
     console.print(dimension_table(res))
     console.print(confusion_table(res))
+    if res.stance_confidence:
+        console.print(confidence_table(res))
     if details:
         console.print(documents_table(res))
     if errors > 0:

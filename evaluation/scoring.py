@@ -132,6 +132,8 @@ class DocScore:
     non_claim_fp: int = 0
     dims: dict[str, Counter[str]] = field(default_factory=dict)  # dim -> tp/fp/fn
     stance: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, predicted)
+    # (the output's stance_confidence, stance right?) of matched pairs that carry one
+    stance_confidence: list[tuple[float, bool]] = field(default_factory=list)
     hedge_pairs: int = 0
     hedge_correct: int = 0
     forecasts: Tally = field(default_factory=Tally)
@@ -280,6 +282,9 @@ def _score_claims(gold: Sequence[GoldClaim], non_claims: Sequence[str],
                                        f"{g.text[:70]!r}")
         pred_stance = str(o.get("stance"))
         ds.stance[(g.stance, pred_stance)] += 1
+        conf = o.get("stance_confidence")
+        if isinstance(conf, int | float) and not isinstance(conf, bool):
+            ds.stance_confidence.append((float(conf), pred_stance == g.stance))
         if pred_stance != g.stance:
             ds.err("stance_errors", f"gold {g.stance} got {pred_stance}: {g.text[:70]!r}")
         ds.hedge_pairs += 1
@@ -373,6 +378,10 @@ def score_document(gold: GoldDoc, output: Mapping[str, Any]) -> DocScore:
     return ds
 
 
+# stance_confidence thresholds the report gives stance accuracy at
+CONFIDENCE_STEPS = (0.0, 0.5, 0.6, 0.7, 0.8)
+
+
 @dataclass(slots=True)
 class EvalResult:
     """Corpus-level sums plus the per-document scores they came from."""
@@ -387,6 +396,7 @@ class EvalResult:
     non_claim_fp: int = 0
     dims: dict[str, Counter[str]] = field(default_factory=dict)
     stance: Counter[tuple[str, str]] = field(default_factory=Counter)
+    stance_confidence: list[tuple[float, bool]] = field(default_factory=list)
     hedge_pairs: int = 0
     hedge_correct: int = 0
     forecasts: Tally = field(default_factory=Tally)
@@ -442,6 +452,20 @@ class EvalResult:
         return {"accuracy": _safe_div(correct, total),
                 "macro_f1": sum(defined) / len(defined) if defined else None,
                 "per_class_f1": per_class, "pairs": total}
+
+    def stance_by_confidence(self, thresholds: Sequence[float] = CONFIDENCE_STEPS
+                             ) -> list[dict[str, Any]]:
+        """Stance accuracy of the matched claims whose stance_confidence reaches each
+        threshold, and the share of the matched claims they are (coverage): what a reader
+        who keeps only the confident claims can expect."""
+        pairs = sum(self.stance.values())
+        out: list[dict[str, Any]] = []
+        for t in thresholds:
+            kept = [ok for conf, ok in self.stance_confidence if conf >= t]
+            out.append({"min_confidence": t, "pairs": len(kept),
+                        "coverage": _safe_div(len(kept), pairs),
+                        "accuracy": _safe_div(sum(kept), len(kept))})
+        return out
 
     def summary(self) -> dict[str, float | None]:
         """The headline numbers of issue 3, flat, in a fixed order."""
@@ -526,6 +550,7 @@ def score_corpus(golds: Sequence[GoldDoc], outputs: Sequence[Mapping[str, Any]])
         for d, c in ds.dims.items():
             res.dims.setdefault(d, Counter()).update(c)
         res.stance.update(ds.stance)
+        res.stance_confidence.extend(ds.stance_confidence)
         res.hedge_pairs += ds.hedge_pairs
         res.hedge_correct += ds.hedge_correct
         res.issuer_correct += ds.issuer_correct

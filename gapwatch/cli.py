@@ -158,6 +158,9 @@ def claims(
     since: Annotated[str | None, typer.Option(help="published on or after (ISO)")] = None,
     until: Annotated[str | None, typer.Option(help="published before (ISO)")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    min_stance_confidence: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="only claims whose stance the model gave at least this "
+                               "probability (0.6: about four in five right)")] = None,
     clusters: Annotated[bool, typer.Option(
         "--clusters", help="one row per repeated claim (cluster), not every copy")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
@@ -178,14 +181,16 @@ def claims(
         fail("--format must be table, json or csv")
     f = ClaimFilter(dimension=dimension, stance=stance, model=model, openness=openness,
                     source=source, since=parse_when(since, "since"),
-                    until=parse_when(until, "until"), distinct=clusters)
+                    until=parse_when(until, "until"), distinct=clusters,
+                    min_stance_confidence=min_stance_confidence)
     rows = list_claims(get_engine(database_url), f, limit=limit)
     if fmt == "json":
         for r in rows:
             sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
     elif fmt == "csv":
         w = csv.writer(sys.stdout)
-        cols = ["id", "text", "stance", "dimensions", "hedged", "speaker", "models",
+        cols = ["id", "text", "stance", "stance_confidence", "dimensions", "hedged",
+                "speaker", "models",
                 "benchmarks", "url", "title", "source", "published_at", "ingested_at",
                 "extractor_version"]
         w.writerow(cols)

@@ -61,6 +61,8 @@ def export(
     source: Annotated[str | None, typer.Option(help="source name")] = None,
     hedged: Annotated[bool | None, typer.Option("--hedged/--not-hedged",
                                                 help="claims only")] = None,
+    min_stance_confidence: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="claims only: the stance model's probability at least")] = None,
     text: Annotated[str | None, typer.Option(help="text contains (claims, forecasts)")] = None,
     since: Annotated[str | None, typer.Option(help="published on or after (ISO)")] = None,
     until: Annotated[str | None, typer.Option(help="published before (ISO)")] = None,
@@ -88,11 +90,13 @@ def export(
     _check(kind, FIGURE_KINDS, "figure kind")
     given = {k for k, v in {"dimension": dimension, "stance": stance, "model": model,
                             "openness": openness, "organization": organization,
-                            "hedged": hedged, "text": text, "ingested-since": ingested_since,
+                            "hedged": hedged, "min-stance-confidence": min_stance_confidence,
+                            "text": text, "ingested-since": ingested_since,
                             "ingested-until": ingested_until, "benchmark": benchmark,
                             "kind": kind, "issuer": issuer}.items() if v is not None}
     allowed = {"claims": {"dimension", "stance", "model", "openness", "organization", "hedged",
-                          "text", "ingested-since", "ingested-until"},
+                          "min-stance-confidence", "text", "ingested-since",
+                          "ingested-until"},
                "figures": {"dimension", "stance", "model", "openness", "organization",
                            "benchmark", "kind"},
                "forecasts": {"text", "issuer"}}[what]
@@ -107,6 +111,7 @@ def export(
         what, engine,
         claims=ClaimFilter(dimension=dimension, stance=stance, model=model, openness=openness,
                            organization=organization, source=source, hedged=hedged, text=text,
+                           min_stance_confidence=min_stance_confidence,
                            ingested_since=parse_when(ingested_since, "ingested-since"),
                            ingested_until=parse_when(ingested_until, "ingested-until"), **window),
         figures=FigureFilter(model=model, benchmark=benchmark, kind=kind, openness=openness,

@@ -24,8 +24,9 @@ FORMATS = ("csv", "jsonl", "parquet")
 KINDS = ("claims", "figures", "forecasts")
 
 CLAIM_COLUMNS: dict[str, str] = {
-    "id": "int", "text": "str", "stance": "str", "hedged": "bool", "speaker": "str",
-    "dimensions": "list", "models": "list", "benchmarks": "list", "document_id": "int",
+    "id": "int", "text": "str", "stance": "str", "stance_confidence": "float",
+    "hedged": "bool", "speaker": "str", "dimensions": "list", "models": "list",
+    "benchmarks": "list", "document_id": "int",
     "url": "str", "title": "str", "source": "str", "published_at": "ts", "ingested_at": "ts",
     "start": "int", "end": "int", "extractor_version": "str", "figures": "json",
 }

@@ -78,7 +78,8 @@ def claims_table(rows: list[Any]) -> Table:
     for col in ("id", "stance", "dimensions", "hedged", "speaker", "claim", "source", "published"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(str(r.id), r.stance, ",".join(r.dimensions), "yes" if r.hedged else "",
+        conf = f" {r.stance_confidence:.2f}" if r.stance_confidence is not None else ""
+        t.add_row(str(r.id), r.stance + conf, ",".join(r.dimensions), "yes" if r.hedged else "",
                   r.speaker or "", r.text, r.source or "",
                   r.published_at.date().isoformat() if r.published_at else "")
     return t

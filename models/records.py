@@ -59,6 +59,9 @@ class Claim:
     speaker: str | None
     models: tuple[str, ...]  # canonical ids
     benchmarks: tuple[str, ...]  # canonical ids
+    # the stance model's probability for its label (None when the rules alone decide):
+    # a forecasting tool can keep only the claims whose stance is likely right
+    stance_confidence: float | None = None
 
 
 @quick_pickle

@@ -156,6 +156,7 @@ class Claim(SQLModel, table=True):
     start: int
     end: int
     stance: str = Field(index=True)
+    stance_confidence: float | None = None  # the stance model's probability for it
     hedged: bool = False
     speaker: str | None = None
     extractor_version: str = Field(index=True)

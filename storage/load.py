@@ -443,11 +443,13 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
         t = Claim.__table__
         s.execute(t.update().where(t.c.id == bindparam("cid")).values(
             start=bindparam("s_start"), end=bindparam("s_end"), text=bindparam("s_text"),
-            stance=bindparam("s_stance"), hedged=bindparam("s_hedged"),
+            stance=bindparam("s_stance"), stance_confidence=bindparam("s_conf"),
+            hedged=bindparam("s_hedged"),
             speaker=bindparam("s_speaker"), extractor_version=ex.extractor_version,
             published_at=doc.published_at, origin=bindparam("s_origin")),
             [{"cid": cid, "s_start": c.start, "s_end": c.end, "s_text": c.text,
-              "s_stance": c.stance, "s_hedged": c.hedged, "s_speaker": c.speaker,
+              "s_stance": c.stance, "s_conf": c.stance_confidence, "s_hedged": c.hedged,
+              "s_speaker": c.speaker,
               "s_origin": key.origin if key else None}
              for cid, c in kept for key in (_claim_key(fp, c),)])
         _insert_links(s, kept_ids, [c for _cid, c in kept],
@@ -586,7 +588,8 @@ def _insert_claims(s: Session, batches: Sequence[_ClaimRows],
     cluster_ids = assigner.assign_all([(c.text, key) for _b, c, key in flat],
                                       [(b.doc_id, b.now) for b, _c, _k in flat])
     rows = [{"document_id": b.doc_id, "source_id": b.source_id, "text": c.text,
-             "start": c.start, "end": c.end, "stance": c.stance, "hedged": c.hedged,
+             "start": c.start, "end": c.end, "stance": c.stance,
+             "stance_confidence": c.stance_confidence, "hedged": c.hedged,
              "speaker": c.speaker, "extractor_version": b.version,
              "published_at": b.doc.published_at, "ingested_at": b.now, "cluster_id": cluster,
              "text_key": key.exact if key else dedup.plain_key(c.text),

@@ -39,6 +39,9 @@ class ClaimFilter:
     organization: str | None = None
     source: str | None = None  # source name
     hedged: bool | None = None
+    # claims whose stance the model gave at least this probability (rules-only claims,
+    # which carry none, are left out)
+    min_stance_confidence: float | None = None
     text: str | None = None
     since: datetime | None = None  # published_at >= since
     until: datetime | None = None  # published_at < until
@@ -125,6 +128,8 @@ def _claim_conditions(f: ClaimFilter, id_ceiling: int | None = None) -> list[Any
                     .scalar_subquery())
     if f.hedged is not None:
         cond.append(Claim.hedged == f.hedged)
+    if f.min_stance_confidence is not None:
+        cond.append(Claim.stance_confidence >= f.min_stance_confidence)
     if f.text:
         cond.append(Claim.text.ilike(f"%{f.text}%"))
     # A claim with no publication date is never in range of a date filter.
@@ -174,10 +179,12 @@ class ClaimRow:
     mentions: int = 1  # live claims in its cluster, copies included
     copy_of: int | None = None  # set when the claim's document copies an earlier one
     superseded_at: datetime | None = None
+    stance_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "text": self.text, "stance": self.stance, "hedged": self.hedged,
+            "id": self.id, "text": self.text, "stance": self.stance,
+            "stance_confidence": self.stance_confidence, "hedged": self.hedged,
             "speaker": self.speaker, "dimensions": list(self.dimensions),
             "models": list(self.models), "benchmarks": list(self.benchmarks),
             "document_id": self.document_id, "url": self.url, "title": self.title,
@@ -235,7 +242,8 @@ def _claim_rows(s: Session, stmt: Any, f: ClaimFilter) -> list[ClaimRow]:
     if ids:
         for fr in s.execute(select(FigureRow).where(FigureRow.claim_id.in_(ids))).scalars():
             figs.setdefault(fr.claim_id or 0, []).append(figure_dict(fr))
-    return [ClaimRow(id=c.id, text=c.text, stance=c.stance, hedged=c.hedged,
+    return [ClaimRow(id=c.id, text=c.text, stance=c.stance,
+                     stance_confidence=c.stance_confidence, hedged=c.hedged,
                      speaker=c.speaker, dimensions=tuple(dims.get(c.id, ())),
                      models=tuple(mods.get(c.id, ())), benchmarks=tuple(bens.get(c.id, ())),
                      document_id=c.document_id, url=url, title=title, source=src,

@@ -95,6 +95,16 @@ def test_undated_claims_never_match_a_date_filter(client: TestClient) -> None:
     assert in_oct and all("2026-10" in c["published_at"][:7] for c in in_oct)
 
 
+def test_claims_filter_by_the_stance_models_confidence(client: TestClient) -> None:
+    every = _all_claims(client)
+    scored = [c for c in every if c["stance_confidence"] is not None]
+    assert len(scored) > 50  # the ingested claims; the crafted rows carry none
+    assert all(1 / 3 <= c["stance_confidence"] <= 1.0 for c in scored)  # a top-of-three
+    sure = _all_claims(client, min_stance_confidence=0.7)
+    assert 0 < len(sure) < len(scored)
+    assert {c["id"] for c in sure} == {c["id"] for c in scored if c["stance_confidence"] >= 0.7}
+
+
 def test_cursor_pagination_is_exact_while_claims_are_ingested(client: TestClient,
                                                              db: str) -> None:
     before = {c["id"] for c in _all_claims(client)}
@@ -250,6 +260,7 @@ def test_registry_figures_and_signals(client: TestClient) -> None:
 @pytest.mark.parametrize("query", [
     "limit=0", "limit=501", "dimension=vibes", "stance=up", "cursor=bm90LWEtY3Vyc29y",
     "bogus=1", "q=" + "x" * 201, "as_of=yesterday", "hedged=perhaps",
+    "min_stance_confidence=1.5", "min_stance_confidence=sure",
 ])
 def test_inputs_are_bounded(client: TestClient, query: str) -> None:
     assert client.get(f"/claims?{query}").status_code in (400, 422)

@@ -19,8 +19,9 @@ FIELDS = {
     "benchmarks": {"mention", "canonical", "start", "end"},
     "figures": {"value", "value_high", "unit", "kind", "model", "benchmark", "sentence", "start",
                 "end"},
+    # stance_confidence goes beyond the contract: how sure the stance model was.
     "claims": {"text", "start", "end", "dimensions", "stance", "hedged", "speaker", "models",
-               "benchmarks"},
+               "benchmarks", "stance_confidence"},
     # start/end on forecasts go beyond the contract: the sentence offsets, for provenance.
     "forecasts": {"issuer", "probability", "conditional", "proposition", "sentence", "start",
                   "end"},

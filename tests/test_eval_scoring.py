@@ -256,6 +256,22 @@ def test_stance_accuracy_macro_f1_and_hedge() -> None:
     assert res.summary()["hedge_accuracy"] == 0.75
 
 
+def test_stance_accuracy_by_the_outputs_confidence() -> None:
+    sents = [f"Sentence number {w} says something checkable about open models."
+             for w in ("one", "two", "three", "four")]
+    g = gold(claims=[{"text": s, "dimensions": ["overall"], "stance": "divergence",
+                      "hedged": False} for s in sents])
+    # right at 0.9 and 0.65, wrong at 0.55; the last claim carries no confidence (rules)
+    pred = [("divergence", 0.9), ("divergence", 0.65), ("neutral", 0.55), ("neutral", None)]
+    out = {"claims": [{"text": s, "dimensions": ["overall"], "stance": st, "hedged": False,
+                       "stance_confidence": c} for s, (st, c) in zip(sents, pred, strict=True)]}
+    rows = {r["min_confidence"]: r for r in score_corpus([g], [out]).stance_by_confidence()}
+    assert rows[0.0]["pairs"] == 3 and rows[0.0]["accuracy"] == pytest.approx(2 / 3)
+    assert rows[0.6]["pairs"] == 2 and rows[0.6]["accuracy"] == 1.0
+    assert rows[0.6]["coverage"] == 0.5  # of the four matched claims
+    assert rows[0.8]["pairs"] == 1 and rows[0.8]["coverage"] == 0.25
+
+
 def test_forecast_tolerance_conditional_and_issuer() -> None:
     g = gold(forecasts=[{"issuer": "TexTak", "probability": 0.69, "conditional": False},
                         {"issuer": "TexTak", "probability": 0.6, "conditional": True}])

@@ -128,3 +128,15 @@ def test_the_stance_component_reads_a_new_models_side() -> None:
     assert [m.openness for m in res.models if m.mention.startswith("Qwen")] == ["unknown"]
     qual = extractor().nlp.get_pipe("gw_stance")
     assert qual.family_sides.get("qwen") == "open"
+
+
+def test_a_claims_stance_confidence_is_the_models_and_absent_for_the_rules() -> None:
+    from tests.learned_switch import rules_alone
+
+    text = ("Kimi K3 now trails Claude Opus 4.5 by only two points on SWE-bench Verified, "
+            "the smallest gap yet. The chips question is a different matter entirely.")
+    claims = extractor().extract(text).claims
+    assert claims and all(c.stance_confidence is not None for c in claims)
+    assert all(1 / 3 <= (c.stance_confidence or 0) <= 1 for c in claims)
+    with rules_alone(extractor(), "gw_stance"):
+        assert all(c.stance_confidence is None for c in extractor().extract(text).claims)

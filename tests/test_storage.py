@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -42,7 +43,7 @@ def _extraction(version: str = "1.0.0+test", text: str = TEXT) -> Extraction:
         figures=(Figure(76.8, None, "%", "score", "kimi-k2.5", "swe-bench-verified",
                         text[:s2].strip(), 17, 22),),
         claims=(Claim(text[:s2].strip(), 0, s2 - 1, ("coding",), "convergence", False, None,
-                      ("kimi-k2.5",), ("swe-bench-verified",)),
+                      ("kimi-k2.5",), ("swe-bench-verified",), 0.82),
                 Claim(text[s2:], s2, len(text), ("overall",), "convergence", False, None,
                       ("claude-opus-4.5", "zeta-9b"), ())),
         forecasts=(Forecast("TexTak", 0.69, False, "open parity", text[s2:], s2, len(text)),),
@@ -124,6 +125,13 @@ def test_claim_filters(db_url: str) -> None:
     assert len(list_claims(engine, ClaimFilter(model="kimi"))) == 2  # by family
     assert len(list_claims(engine, ClaimFilter(openness="closed"))) == 2
     assert list_claims(engine, ClaimFilter(stance="divergence")) == []
+    # The stance model's confidence round-trips and filters; a claim without one (the
+    # rules alone decided) is never above a threshold.
+    sure = list_claims(engine, ClaimFilter(min_stance_confidence=0.7))
+    assert len(sure) == 2 and {r.stance_confidence for r in sure} == {0.82}
+    assert {r.text for r in sure} == {TEXT[:TEXT.index("The gap")].strip()}
+    assert list_claims(engine, ClaimFilter(min_stance_confidence=0.9)) == []
+    assert sorted(r.to_dict()["stance_confidence"] or 0 for r in every) == [0, 0, 0.82, 0.82]
     # A claim with no publication date is never in range of a date filter.
     dated = list_claims(engine, ClaimFilter(since=datetime(2026, 1, 1, tzinfo=UTC)))
     assert len(dated) == 2 and all(r.published_at is not None for r in dated)
@@ -140,11 +148,14 @@ def test_reprocess_replaces_older_version(db_url: str) -> None:
     engine = _engine(db_url)
     out = load.store_document(engine, _doc(), _extraction("1.0.0+old"), None)
     assert documents_to_reprocess(engine, "1.0.0+new") == [(out.document_id, TEXT)]
-    res = load.replace_extraction(engine, out.document_id or 0, _extraction("1.0.0+new"))
+    new = _extraction("1.0.0+new")
+    new = replace(new, claims=tuple(replace(c, stance_confidence=0.91) for c in new.claims))
+    res = load.replace_extraction(engine, out.document_id or 0, new)
     assert res.status == "updated" and res.claims == 2
     assert documents_to_reprocess(engine, "1.0.0+new") == []
-    versions = {r.extractor_version for r in list_claims(engine, ClaimFilter())}
-    assert versions == {"1.0.0+new"}
+    rows = list_claims(engine, ClaimFilter())
+    assert {r.extractor_version for r in rows} == {"1.0.0+new"}
+    assert {r.stance_confidence for r in rows} == {0.91}  # the new labels, confidence too
 
 
 def test_poll_state_and_adaptive_backoff(db_url: str) -> None:

@@ -80,7 +80,8 @@ def assemble(doc: Doc, version: str) -> Extraction:
     text = doc._.gw_text
     claims = tuple(
         Claim(c.text, c.start, c.end, tuple(c.dimensions), c.stance, c.hedged, c.speaker,
-              tuple(c.models), tuple(c.benchmarks))
+              tuple(c.models), tuple(c.benchmarks),
+              None if c.stance_confidence is None else round(c.stance_confidence, 3))
         for c in doc._.gw_claims or []
     )
     forecasts = tuple(

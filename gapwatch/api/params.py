@@ -96,6 +96,9 @@ class ClaimQuery(_DateRange):
     organization: str | None = Field(default=None, min_length=1, max_length=120)
     source: str | None = Field(default=None, min_length=1, max_length=300)
     hedged: bool | None = None
+    min_stance_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="only claims whose stance the model gave at least this probability")
     q: str | None = Field(default=None, min_length=1, max_length=200,
                           description="text contained in the claim (case-insensitive)")
     ingested_since: datetime | None = None
@@ -113,6 +116,7 @@ class ClaimQuery(_DateRange):
         return ClaimFilter(dimension=self.dimension, stance=self.stance, model=self.model,
                            openness=self.openness, organization=self.organization,
                            source=self.source, hedged=self.hedged, text=self.q,
+                           min_stance_confidence=self.min_stance_confidence,
                            since=self.since, until=self.until,
                            ingested_since=self.ingested_since,
                            ingested_until=self.ingested_until, as_of=self.as_of)

@@ -28,6 +28,9 @@ class ClaimOut(BaseModel):
     id: int
     text: str
     stance: str
+    stance_confidence: float | None = Field(
+        None, description="the stance model's probability for this stance (0.6 and above: "
+                          "about four in five right); null when the rules alone decided")
     hedged: bool
     speaker: str | None = None
     dimensions: list[str]

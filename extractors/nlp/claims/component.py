@@ -40,6 +40,7 @@ class ClaimDraft:
     keyword_hits: dict[str, int] = field(default_factory=dict)
     hedged: bool = False
     stance: str = "neutral"
+    stance_confidence: float | None = None
     speaker: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
 
