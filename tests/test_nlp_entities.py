@@ -152,6 +152,25 @@ def test_a_new_model_named_in_full_then_short_and_a_new_name_made_a_model_by_its
     assert not any(m.startswith(("Series", "COVID")) for m, _ in got)
 
 
+def test_a_new_labs_model_named_with_a_space_and_its_other_versions() -> None:
+    text = ("Lumenfield today announced Beacon 4, a new frontier model for enterprises. "
+            "Beacon 4 scores 81.2% on the exam, and it costs 60% less than Beacon 3.5. "
+            "Table 2 shows the results; Phase 3 trials reached 40 sites. Round 2 scored well.")
+    got = [m.mention for m in run(text).models]
+    assert got.count("Beacon 4") == 2 and "Beacon 3.5" in got
+    assert not any(m.startswith(("Table", "Phase", "Round")) for m in got)
+
+
+def test_lowercase_reasoning_model_names_with_their_lab() -> None:
+    from extractors.nlp import get_extractor  # the shipped registry: it holds o1 and o3
+
+    def names(text: str) -> list[str]:
+        return [m.mention for m in get_extractor().extract(text).models]
+
+    assert "o1" in names("DeepSeek-R1 matched OpenAI's o1 on math.")
+    assert names("Set o1 and o3 to zero in the equation.") == []
+
+
 def test_a_new_coding_variant_of_a_known_model_is_one_new_name() -> None:
     # "GPT-5.6-Codex" is one model of the GPT family, not GPT-5.6 plus the Codex agent
     got = [(m.mention, m.openness) for m in run("GPT-5.6-Codex scored 80% on the suite.").models]

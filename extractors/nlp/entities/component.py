@@ -99,10 +99,15 @@ def new_name_echoes(text: str, models: list[ModelMention], taken: list[tuple[int
             base = hit and (hit.group("vname") or hit.group("name"))
             if base and any(ch.isdigit() for ch in base):
                 bases.add(base)
-    bases.update(m.group("name") for m in SHAPE_NAME_RE.finditer(text))
+    patterns = [re.escape(b) for b in bases]
+    for m in SHAPE_NAME_RE.finditer(text):
+        # a name the text makes a model brings its other versions: "Aurora 3 ... 60% below
+        # Aurora 2.5" (the same word and separator, any version)
+        name = m.group("name")
+        patterns.append(re.escape(name.rstrip("0123456789.")) + r"\d{1,2}(?:\.\d)?")
     out: list[ModelMention] = []
-    for base in sorted(bases):
-        for hit in re.finditer(rf"(?<![\w.-]){re.escape(base)}(?:\s(?:{_VARIANTS})\b)?"
+    for base in sorted(set(patterns)):
+        for hit in re.finditer(rf"(?<![\w.-]){base}(?:\s(?:{_VARIANTS})\b)?"
                                r"(?![\w-]|\.\d| \d+(?:\.\d+)?B\b)", text):
             a, b = hit.span()
             if any(a < e and s < b for s, e in taken):
@@ -159,6 +164,7 @@ class EntityRecognizer:
         self._version_keys = self._build_version_keys()
         self.org_norms: set[str] = set(self.alias_norms[ORG])
         self._model_context = self._build_model_context()
+        self._lowercase_names = {m.id for m in self.registry.models if m.name[:1].islower()}
 
     # -- construction -------------------------------------------------------------
     def _add(self, nlp: Language, typ: str, ident: str, aliases: tuple[str, ...],
@@ -289,8 +295,8 @@ class EntityRecognizer:
             return True
         if key not in self.amb.get("models", []) or key in self.amb.get("always_ok", []):
             return True
-        if not surface[:1].isupper():
-            return False
+        if not surface[:1].isupper() and c.ident not in self._lowercase_names:
+            return False  # "spark", "arena" as words; but "o1", "o3" are written so
         if c.ident in confirmed:
             return True
         window = int(self.amb.get("window", 3))

@@ -124,10 +124,15 @@ SIZE_NAME_RE = re.compile(
 # a name of a new model's shape ("Hanul-3", "Vireo-2.5") that the words after it make a
 # model: it scores, trails, beats, has a parameter count
 SHAPE_NAME_RE = re.compile(
-    r"(?<![\w.\-/])(?P<name>[A-Z][a-z]{2,}-\d{1,2}(?:\.\d)?)(?![\w-]|\.\d)"
+    r"(?<![\w.\-/])(?P<name>(?!(?:Table|Figure|Fig|Section|Chapter|Part|Phase|Stage|Step|"
+    r"Level|Tier|Round|Week|Day|Year|Version|Item|Question|Slide|Chart|Exhibit|Appendix|"
+    r"Article|Annex|Page|Episode|Season|Issue|Volume|Case|Scenario|Option|Group)\b)"
+    r"[A-Z][a-z]{2,}[- ]\d{1,2}(?:\.\d)?)(?![\w-]|\.\d)"
     r"(?=\s+(?:now\s+|also\s+|still\s+)?(?:scores?|scored|reach(?:es|ed)|posts?|posted|"
     r"achiev(?:es|ed)|trails?|trailed|beats?|beat|match(?:es|ed)?|leads?|led|outperform\w*|"
-    r"has\s+\d+(?:\.\d+)?\s?B\b|is\s+an?\s+(?:open|\d+(?:\.\d+)?B|model)))")
+    r"has\s+\d+(?:\.\d+)?\s?B\b|is\s+an?\s+(?:open|\d+(?:\.\d+)?B|model))"
+    # "announced Aurora 3, a new frontier model": a name in apposition to "model"
+    r"|,\s+(?:a|an|its|our|the)\s+(?:[\w-]+\s+){0,3}model\b)")
 
 
 def canonical_new_name(text: str) -> str:

@@ -111,7 +111,7 @@ _PRICE_HEADER_RE = re.compile(r"\b(?:chance|odds|probability|price|yes)\b", re.I
 
 def _line_above(text: str, c: Candidate) -> str:
     """The line before the one ``c`` sits on (a list's header: "Outcome · Chance")."""
-    ls = text.rfind("\n", 0, c.start) + 1
+    ls, _ = _line_span(text, c)
     return text[:max(0, ls - 1)].rsplit("\n", 1)[-1]
 
 
@@ -124,15 +124,21 @@ def sibling_groups(text: str, cands: list[Candidate]) -> list[tuple[list[int], b
     list (True) or a column (False)."""
     runs: list[list[int]] = []
     columns: dict[tuple[int, int], list[int]] = {}
+    table_of: dict[int, int] = {}  # a row's start -> its table's first row
     last_line_end = -2
     for i, c in enumerate(cands):
         ls, le = _line_span(text, c)
         if c.in_table and not _RANGE_END_RE.match(text, c.end) and not re.search(
                 r"\d\s?[-–]\s?$", text[max(0, c.start - 4):c.start]):  # not a range's end
-            top = ls  # the table's first row: the lines above that hold a "|"
-            while top > 0 and "|" in text[text.rfind("\n", 0, top - 1) + 1:top - 1]:
-                top = text.rfind("\n", 0, top - 1) + 1
-            columns.setdefault((top, text.count("|", ls, c.start)), []).append(i)
+            if ls not in table_of:  # walk up the lines that hold a "|"
+                top = ls
+                while top > 0 and "|" in text[text.rfind("\n", 0, top - 1) + 1:top - 1]:
+                    top = text.rfind("\n", 0, top - 1) + 1
+                    if top in table_of:
+                        top = table_of[top]
+                        break
+                table_of[ls] = top
+            columns.setdefault((table_of[ls], text.count("|", ls, c.start)), []).append(i)
         if not _OUTCOME_LINE_RE.fullmatch(text, ls, le):
             last_line_end = -2
             continue
