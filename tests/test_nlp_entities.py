@@ -175,3 +175,12 @@ def test_a_new_coding_variant_of_a_known_model_is_one_new_name() -> None:
     # "GPT-5.6-Codex" is one model of the GPT family, not GPT-5.6 plus the Codex agent
     got = [(m.mention, m.openness) for m in run("GPT-5.6-Codex scored 80% on the suite.").models]
     assert got == [("GPT-5.6-Codex", "unknown")]
+
+
+def test_a_benchmark_not_in_the_registry_by_its_shape_and_a_version_kept_with_a_name() -> None:
+    text = ("On FjordBench the gap is 6 points, on AdminBench-EU 4, on LongHaul-QA 9; "
+            "SWE-bench Verified v2 aside, LiveCodeBench v7 agrees. QA teams ran the Eval.")
+    got = [(b.mention, b.canonical) for b in run(text).benchmarks]
+    assert ("FjordBench", "fjordbench") in got and ("AdminBench-EU", "adminbench-eu") in got
+    assert ("LongHaul-QA", "longhaul-qa") in got
+    assert not any(m in ("QA", "Eval") for m, _ in got)

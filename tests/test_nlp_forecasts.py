@@ -514,3 +514,11 @@ def test_a_forecast_and_its_bracketed_previous_value_go_together() -> None:
             "2027: 74% [70%].\n")
     got = [f.probability for f in forecasts(text)]
     assert {0.31, 0.27, 0.74, 0.7} <= set(got)
+
+
+def test_a_formulaic_stake_under_an_if_clause_and_a_labs_reported_score() -> None:
+    got = forecasts("If the new rule is enforced as written, we put the probability that an "
+                    "open model tops the index at any point in 2027 at 25%.")
+    assert [(f.probability, f.conditional) for f in got] == [(0.25, True)]  # 2027 is a year
+    assert forecasts("Anthropic lists Orion Max at 80.3% and Lumen puts Lumen-5 at 79.6% on "
+                     "the same benchmark.") == []

@@ -15,6 +15,7 @@ from models.records import BenchmarkMention, ModelMention, RegistryModel
 from ..cues import load_cues
 from ..registry import Registry, load_registry, norm_name
 from .patterns import (
+    NEW_BENCH_RE,
     SHAPE_NAME_RE,
     SIZE_NAME_RE,
     alias_variants,
@@ -165,6 +166,8 @@ class EntityRecognizer:
         self.org_norms: set[str] = set(self.alias_norms[ORG])
         self._model_context = self._build_model_context()
         self._lowercase_names = {m.id for m in self.registry.models if m.name[:1].islower()}
+        self.bench_by_name = {norm_name(a): b.id for b in self.registry.benchmarks
+                             for a in (b.name, *b.aliases)}
 
     # -- construction -------------------------------------------------------------
     def _add(self, nlp: Language, typ: str, ident: str, aliases: tuple[str, ...],
@@ -260,6 +263,11 @@ class EntityRecognizer:
             new = ModelMention(surface, canonical_new_name(surface), None, None, "unknown",
                                m.start(), m.end())
             out.append(_Cand(m.start(), m.end(), MODEL, new.canonical, new))
+        for m in NEW_BENCH_RE.finditer(text):
+            known = self.bench_by_name.get(norm_name(m.group("name")))
+            if known is None or m.group("ver"):  # a registry name alone is the matcher's
+                out.append(_Cand(m.start(), m.end(), BENCH,
+                                 known or canonical_new_name(m.group("name"))))
         for c in out:
             if c.tok_start < 0:
                 span = doc.char_span(c.start, c.end, alignment_mode="expand")

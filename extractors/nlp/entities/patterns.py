@@ -135,6 +135,13 @@ SHAPE_NAME_RE = re.compile(
     r"|,\s+(?:a|an|its|our|the)\s+(?:[\w-]+\s+){0,3}model\b)")
 
 
+# a benchmark not in the registry, by its shape: "SealBench", "AdminBench-EU", "LongHaul-QA",
+# "Sable-Agent-Eval", "KoDocVQA"; a version after a name ("LiveCodeBench v7") stays with it
+NEW_BENCH_RE = re.compile(
+    r"(?<![\w.\-/])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)*-?(?<=[a-z0-9-])"
+    r"(?:Bench|Eval|QA|VQA)(?:-[A-Z0-9][A-Za-z0-9]*)?)(?![\w-])(?P<ver>\s+v\d{1,2}(?:\.\d)?\b)?")
+
+
 def canonical_new_name(text: str) -> str:
     """Canonical id of a name absent from the registry: lower case, '-' between words."""
     t = re.sub(r"\s+", "-", text.strip().lower())

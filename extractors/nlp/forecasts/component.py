@@ -59,6 +59,9 @@ _HAS_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|ni
                             re.I)
 _FOR_MODEL_AFTER_RE = re.compile(r"\s+(?:for|on|by|from)\s+(?:the\s+)?")
 _SCORE_AFTER_RE = re.compile(r"\s*(?:on|in|accuracy|pass|of\s+(?:the|all|its)|across)\b", re.I)
+# "OpenAI puts GPT-5.6 at 79.6% on the same benchmark": a score the lab reports
+_PUT_SCORE_RE = re.compile(r"\s*%?\s*on\s+(?:the\s+)?(?:same\s+)?(?:[A-Z]|benchmark|test|suite|"
+                           r"leaderboard|exam|eval)")
 _SELF_FORMS = frozenset({"we", "i", "us", "our", "my", "we'd", "i'd", "we're", "i'm", "we’d",
                          "i’d", "we’re", "i’m", "we've", "i've", "we’ve", "i’ve"})
 _SINGULAR_SELF = frozenset({"i", "my", "me", "i'd", "i’d", "i'm", "i’m", "i've", "i’ve",
@@ -461,7 +464,8 @@ class ForecastFinder:
                         if kind != "conditional" \
                         else "we"
                     prop = _clean_prop(groups.get("prop"))
-                    if kind == "put" and prop and re.search(r"\d", prop[:3]):
+                    if kind == "put" and (prop and re.search(r"\d", prop[:3])
+                                          or _PUT_SCORE_RE.match(stext, pe)):
                         continue
                     if kind == "level":
                         issuer = self._level_issuer(issuer, groups.get("mid") or "")
@@ -473,7 +477,9 @@ class ForecastFinder:
                                 sent.end, sent.start + a0, sent.start + b0))
                     taken.append((ps, pe))
                     drafts.append(ForecastDraft(
-                        issuer, value / 100.0, kind == "conditional", prop, sent.start,
+                        issuer, value / 100.0,
+                        kind == "conditional" or is_conditional(stext, ps, pe), prop,
+                        sent.start,
                         sent.end, sent.start + ps, sent.start + pe))
                     if kind != "conditional":
                         prev = PREVIOUS_RE.search(stext, pe)

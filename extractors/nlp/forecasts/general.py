@@ -386,7 +386,8 @@ _NOT_A_CONDITION_RE = re.compile(
     # "If Salo wants to bet, I'd give him 30%": an offer, not a condition on the outcome
     r"|\bif\s+(?:[\w'’]+\s+){1,3}?wants?\s+(?:to\s+(?:bet|wager)|a\s+(?:bet|wager))\b",
     re.I)
-_NUMBER_RE = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-])")  # a number, not "Qwen4"
+# a number, not "Qwen4" nor a year ("at any point in 2027" does not end a condition)
+_NUMBER_RE = re.compile(r"(?<![\w.-])(?!(?:19|20)\d\d(?![\d.]))\d+(?:\.\d+)?(?![\w-])")
 
 
 def _condition_scope(stext: str, ps: int, pe: int) -> str:
