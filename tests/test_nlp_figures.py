@@ -250,3 +250,13 @@ def test_table_cell_with_its_model_or_a_note_in_brackets_after_the_score() -> No
             "| GPT-4o | 70.0% |\n")
     got = {(f.value, f.model) for f in extractor().extract(text).figures}
     assert got == {(64.5, "kimi-k2.5"), (70.0, "gpt-4o")}
+
+
+def test_days_of_a_month_and_timestamps_are_not_figures() -> None:
+    got = [(f.value, f.unit) for f in figures(
+        "PARIS, Dec. 2, 2026 -- Lumen said Kimi K2.5 scores 68.4% on GPQA Diamond.")]
+    assert got == [(68.4, "%")]
+    assert figures("24:05 RL environments are the new moat\n36:40 Chips and export rules") == []
+    # "May" is a verb too, so a number after it stays a candidate
+    assert [f.value for f in figures("In May 40% of Kimi K2.5 runs beat GPT-4o on MMLU.")
+            ] == [40.0]

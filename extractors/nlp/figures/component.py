@@ -18,6 +18,7 @@ from .patterns import (
     BETWEEN_RE,
     CITATION_RE,
     CLAUSE_RE,
+    CLOCK_RE,
     CONFIDENCE_RE,
     ELO_BEFORE_RE,
     ENUM_RE,
@@ -25,6 +26,7 @@ from .patterns import (
     FRACTION_RATIO_RE,
     GAP_BY_RE,
     INHERIT_RE,
+    MONTH_DAY_RE,
     NUMBER_RE,
     NUMBERING_RE,
     OR_MORE_RE,
@@ -257,6 +259,11 @@ class FigureFinder:
             if NUMBERING_RE.search(stext, max(0, m.start() - 12), m.start()) \
                     or CONFIDENCE_RE.match(stext, m.end("v1")):
                 continue  # "Episode 147", "the 95% confidence interval"
+            if not m.group("v2") and not m.group("cur") and (
+                    CLOCK_RE.match(stext, m.end("v1")) or stext[:m.start()].endswith(":")
+                    and stext[max(0, m.start() - 3):m.start() - 1].isdigit()
+                    or MONTH_DAY_RE.search(stext, max(0, m.start() - 12), m.start())):
+                continue  # "24:05 RL environments", "PARIS, Dec. 2, 2026": times and days
             a = sent.start + m.start("v1")
             b = sent.start + (m.end("v2") if m.group("v2") else m.end("v1"))
             if _overlaps(a, b, blocked) or _overlaps(a, b, local_block):

@@ -91,6 +91,11 @@ BENCH_ANAPHOR_RE = re.compile(
 NUMBERING_RE = re.compile(
     r"\b(?:episode|ep\.|issue|vol(?:ume)?\.?|chapter|part|season|section|page|appendix|"
     r"question|table|figure|fig\.|slide|step|round|week)\s*#?\s*$", re.I)
+# "Dec. 2, 2026", "November 20": a day of a month; "24:05", "9:45": a time or timestamp
+MONTH_DAY_RE = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+$")  # not "May": a verb too
+CLOCK_RE = re.compile(r":\d{2}\b")
 # "the 95% confidence interval", "a 90% CI": statistics about the measurement
 CONFIDENCE_RE = re.compile(r"\s?%?\s*(?:confidence|credible|CI\b|c\.i\.)", re.I)
 # "#1 Gemini 3.5 Pro · 1492": a leaderboard line, rank before the model, value after
