@@ -43,6 +43,15 @@ def test_dashboard_filters(client: TestClient) -> None:
     assert stances and set(stances) == {"divergence"}
 
 
+def test_dashboard_filters_by_stance_confidence(client: TestClient) -> None:
+    every = client.get("/?limit=200", headers=BROWSER).text
+    sure = client.get("/?limit=200&min_stance_confidence=0.7", headers=BROWSER).text
+    conf = [float(x) for x in re.findall(r'data-stance-confidence="([\d.]+)"', sure)]
+    assert conf and min(conf) >= 0.7
+    assert len(conf) < len(re.findall(r'data-claim-id=', every))
+    assert 'value="0.7" selected' in sure  # the form keeps the choice
+
+
 def test_document_view_highlights_claims_by_offset(client: TestClient) -> None:
     claims = client.get("/claims", params={"q": "window.__pwned"}).json()["items"]
     assert len(claims) == 1

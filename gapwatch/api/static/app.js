@@ -38,7 +38,12 @@
   function claimItem(c) {
     const li = el("li", "claim " + c.stance);
     li.dataset.claimId = String(c.id);
-    li.appendChild(el("span", "badge " + c.stance, c.stance));
+    const badge = el("span", "badge " + c.stance, c.stance);
+    if (c.stance_confidence !== undefined && c.stance_confidence !== null) {
+      li.dataset.stanceConfidence = String(c.stance_confidence);
+      badge.title = "stance confidence " + Number(c.stance_confidence).toFixed(2);
+    }
+    li.appendChild(badge);
     if (c.hedged) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "badge hedged", "hedged")); }
     (c.dimensions || []).forEach(function (d) { li.appendChild(el("span", "dim", d)); });
     li.appendChild(el("p", "text", c.text));
