@@ -251,6 +251,7 @@ class ClaimDimension(SQLModel, table=True):
     claim_id: int = Field(foreign_key="claim.id", primary_key=True)
     dimension: str = Field(primary_key=True)
     stance: str
+    stance_confidence: float | None = None  # the claim's, for /signals' confidence filter
     published_day: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     ingested_day: date = Field(sa_column=Column(Date, nullable=False))
     ingested_at: datetime | None = _ts(nullable=False)

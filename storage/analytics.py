@@ -385,6 +385,8 @@ class SignalWindow:
     as_of: datetime | None
     dimension: str | None = None
     date_field: str = "published"  # published | ingested
+    # count only claims whose stance the model gave at least this probability
+    min_stance_confidence: float | None = None
 
 
 def stance_counts(engine: Engine, w: SignalWindow) -> list[tuple[str, date, str, int, int]]:

@@ -808,6 +808,8 @@ def cluster_stance_counts(engine: Engine, w: Any) -> list[tuple[str, date, str, 
                 .where(*_day_range(day, stamp, *bounds), *signal_live(w.as_of)))
         if w.dimension:
             stmt = stmt.where(cd.dimension == w.dimension)
+        if getattr(w, "min_stance_confidence", None) is not None:
+            stmt = stmt.where(cd.stance_confidence >= w.min_stance_confidence)
         with engine.connect() as conn:  # plain rows: no ORM layer for thousands of groups
             return list(conn.execute(stmt.group_by(day, cd.dimension, cd.stance)).all())
 

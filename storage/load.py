@@ -453,7 +453,8 @@ def _revise(s: Session, doc_id: int, revision: int, doc: DocumentInput, ex: Extr
               "s_origin": key.origin if key else None}
              for cid, c in kept for key in (_claim_key(fp, c),)])
         _insert_links(s, kept_ids, [c for _cid, c in kept],
-                      [_signal_facts(c.stance, doc.published_at, ingested_of[cid], is_copy,
+                      [_signal_facts(c.stance, c.stance_confidence, doc.published_at,
+                                     ingested_of[cid], is_copy,
                                      cluster_of[cid])
                        for cid, c in kept])
     _ensure_entities(s, [ex])
@@ -609,7 +610,8 @@ def _insert_claims(s: Session, batches: Sequence[_ClaimRows],
                 t.c.document_id.in_(chunk), t.c.superseded_at.is_(None)))})
     claim_ids = [ids[(b.doc_id, c.start, c.end)] for b, c, _k in flat]
     _insert_links(s, claim_ids, [c for _b, c, _k in flat],
-                  [_signal_facts(c.stance, b.doc.published_at, b.now, b.is_copy, cluster)
+                  [_signal_facts(c.stance, c.stance_confidence, b.doc.published_at, b.now,
+                                 b.is_copy, cluster)
                    for (b, c, _k), cluster in zip(flat, cluster_ids, strict=True)])
     out: list[list[int]] = []
     pos = 0
@@ -630,11 +632,13 @@ def _utc_day(ts: datetime | None) -> date | None:
     return (ts.astimezone(UTC) if ts.tzinfo else ts).date()
 
 
-def _signal_facts(stance: str, published_at: datetime | None, ingested_at: datetime,
-                  is_copy: bool, cluster_id: int | None) -> dict[str, Any]:
+def _signal_facts(stance: str, confidence: float | None, published_at: datetime | None,
+                  ingested_at: datetime, is_copy: bool, cluster_id: int | None
+                  ) -> dict[str, Any]:
     """The claim's facts copied onto each of its claim_dimension rows (a live claim;
     opens_at is derived afterwards by dedup.refresh_openers)."""
-    return {"stance": stance, "published_day": _utc_day(published_at),
+    return {"stance": stance, "stance_confidence": confidence,
+            "published_day": _utc_day(published_at),
             "ingested_day": _utc_day(ingested_at), "ingested_at": ingested_at,
             "superseded_at": None, "opens_at": None, "is_copy": is_copy,
             "cluster_id": cluster_id}

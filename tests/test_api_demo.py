@@ -251,6 +251,13 @@ def test_registry_figures_and_signals(client: TestClient) -> None:
         assert all(p["period"] >= "2026-05-25" for p in d["series"])
     assert sig["latest_gap"] or sig["latest_lag"]
     assert sig["forecasts"] and 0 <= sig["forecasts"][0]["probability"] <= 1
+    # the stance balance from the confident claims only: fewer, and each count no larger
+    sure = client.get("/signals", params={"since": "2026-06-01", "until": "2026-12-01",
+                                          "min_stance_confidence": 0.7}).json()
+    sure_dims = {d["dimension"]: d for d in sure["dimensions"]}
+    assert 0 < sum(d["totals"]["total"] for d in sure_dims.values()) < total
+    assert all(sure_dims[k]["totals"][s] <= dims[k]["totals"][s] for k in dims
+               for s in ("convergence", "divergence", "neutral"))
     day = client.get("/signals", params={"bucket": "day", "dimension": "coding",
                                          "since": "2026-10-01", "until": "2026-10-08"}).json()
     assert [d["dimension"] for d in day["dimensions"]] == ["coding"]
@@ -269,6 +276,7 @@ def test_inputs_are_bounded(client: TestClient, query: str) -> None:
 def test_feeds_bound_page_size(client: TestClient) -> None:
     assert client.get("/feed.json?limit=101").status_code == 422
     assert client.get("/signals?periods=367").status_code == 422
+    assert client.get("/signals?min_stance_confidence=2").status_code == 422
 
 
 def test_writes_need_the_configured_token(db: str) -> None:

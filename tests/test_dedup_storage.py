@@ -220,6 +220,24 @@ def test_store_without_fingerprint_links_exact_twins_only(db_url: str, extractor
     assert summ.claims < summ.claim_mentions
 
 
+def test_signal_counts_only_the_claims_the_stance_model_is_sure_of(db_url: str, extractor
+                                                                   ) -> None:  # type: ignore[no-untyped-def]
+    from storage.analytics import SignalWindow
+
+    engine = _engine(db_url)
+    _store(engine, extractor, "https://wire.example/story", ORIGINAL)
+    window = {"bucket": "week", "since": datetime(2026, 10, 1, tzinfo=UTC),
+              "until": datetime(2026, 12, 1, tzinfo=UTC), "as_of": None}
+    claims = list_claims(engine, ClaimFilter(), limit=500)
+    confs = sorted(c.stance_confidence for c in claims if c.stance_confidence is not None)
+    t = confs[len(confs) // 2]
+    every = dedup.cluster_stance_counts(engine, SignalWindow(**window))
+    sure = dedup.cluster_stance_counts(engine, SignalWindow(**window, min_stance_confidence=t))
+    # mentions are claim x dimension rows: exactly the confident claims' dimensions
+    want = sum(len(c.dimensions) for c in claims if (c.stance_confidence or 0) >= t)
+    assert 0 < sum(r[4] for r in sure) == want < sum(r[4] for r in every)
+
+
 def test_signal_counts_clusters_not_copies(db_url: str, extractor) -> None:  # type: ignore[no-untyped-def]
     from storage.analytics import SignalWindow
 
@@ -275,6 +293,7 @@ def assert_signal_facts_consistent(engine: Engine) -> int:
         assert (cd.stance, cd.published_day, cd.ingested_day) == (
             c.stance, pub.astimezone(UTC).date() if pub else None, ing.astimezone(UTC).date())
         assert (_aware(cd.ingested_at), _aware(cd.superseded_at)) == (ing, sup)
+        assert cd.stance_confidence == c.stance_confidence
         assert cd.is_copy == (copy_of is not None)
         assert cd.cluster_id == c.cluster_id
         key = (c.cluster_id if c.cluster_id is not None else -c.id, cd.dimension)

@@ -56,7 +56,8 @@ def index(request: Request, engine: EngineDep,
           params: Annotated[DashboardQuery, Query()]) -> HTMLResponse:
     w = service.signal_window(bucket=params.bucket, since=None, until=None,
                               periods=params.periods, as_of=params.as_of, dimension=None,
-                              date_field="published")
+                              date_field="published",
+                              min_stance_confidence=params.min_stance_confidence)
     sig = service.signals(engine, w, forecasts=8)
     rows, last = analytics.claims_page(engine, params.claim_filter(), limit=params.limit,
                                        before_id=decode_cursor(params.cursor))

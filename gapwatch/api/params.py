@@ -158,6 +158,9 @@ class SignalQuery(_DateRange):
                                             "(default 12 weeks or 30 days)")
     date_field: Literal["published", "ingested"] = "published"
     forecasts: int = Field(default=20, ge=0, le=200)
+    min_stance_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="count only claims whose stance the model gave at least this probability")
 
 
 class ModelsQuery(AsOf):

@@ -183,7 +183,8 @@ def signals(engine: EngineDep, params: Annotated[SignalQuery, Query()]) -> dict[
     """
     w = service.signal_window(bucket=params.bucket, since=params.since, until=params.until,
                               periods=params.periods, as_of=params.as_of,
-                              dimension=params.dimension, date_field=params.date_field)
+                              dimension=params.dimension, date_field=params.date_field,
+                              min_stance_confidence=params.min_stance_confidence)
     out = service.signals(engine, w, forecasts=params.forecasts)
     out["generated_at"] = service.now().isoformat()
     return out

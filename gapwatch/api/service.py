@@ -23,7 +23,8 @@ def now() -> datetime:
 
 def signal_window(*, bucket: str, since: datetime | None, until: datetime | None,
                   periods: int | None, as_of: datetime | None, dimension: str | None,
-                  date_field: str) -> SignalWindow:
+                  date_field: str, min_stance_confidence: float | None = None
+                  ) -> SignalWindow:
     """Whole buckets: `until` defaults to the end of the bucket holding as_of (or now)."""
     step = timedelta(weeks=1) if bucket == "week" else timedelta(days=1)
     ref = until or as_of or now()
@@ -38,7 +39,8 @@ def signal_window(*, bucket: str, since: datetime | None, until: datetime | None
     if until - since > limit:
         since = until - limit
     return SignalWindow(bucket=bucket, since=since, until=until, as_of=as_of,
-                        dimension=dimension, date_field=date_field)
+                        dimension=dimension, date_field=date_field,
+                        min_stance_confidence=min_stance_confidence)
 
 
 def _net(counts: dict[str, int]) -> float | None:
