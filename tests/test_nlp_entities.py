@@ -184,3 +184,14 @@ def test_a_benchmark_not_in_the_registry_by_its_shape_and_a_version_kept_with_a_
     assert ("FjordBench", "fjordbench") in got and ("AdminBench-EU", "adminbench-eu") in got
     assert ("LongHaul-QA", "longhaul-qa") in got
     assert not any(m in ("QA", "Eval") for m, _ in got)
+
+
+def test_bare_mistral_is_the_company_and_its_models_are_models() -> None:
+    from extractors.nlp import get_extractor  # the shipped registry
+
+    def names(text: str) -> list[str]:
+        return [m.mention for m in get_extractor().extract(text).models]
+
+    assert names("Paris-based Mistral trails Qwen3.5 on most benchmarks.") == ["Qwen3.5"]
+    assert names("Mistral models are popular in Europe.") == ["Mistral models"]
+    assert names("Mistral Large 3 scores 71% on MMLU-Pro.") == ["Mistral Large 3"]

@@ -43,7 +43,7 @@ ORDINARY_WORDS = {
 
 # Bare lab names that are also the natural way writers name the lab's model
 # family; the extractor disambiguates these by context (see taxonomy.md).
-ORG_FAMILY_OVERLAP = {"deepseek", "minimax", "lmarena"}
+ORG_FAMILY_OVERLAP = {"deepseek", "minimax", "mistral", "lmarena"}
 
 
 def norm(alias: str) -> str:
