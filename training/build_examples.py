@@ -26,11 +26,10 @@ from extractors.nlp.sentences import split_sentences
 from models.records import Extraction
 
 
-def _sides(res: Extraction) -> dict[str, str]:
+def _sides(res: Extraction, family_sides: dict[str, str]) -> dict[str, str]:
     """Each model's side for stance, as the stance component takes it at run time."""
-    fam = load_registry().family_sides()
-    return {m.canonical: stance_side(m.openness, m.family, m.mention, fam) or "unknown"
-            for m in res.models}
+    return {m.canonical: stance_side(m.openness, m.family, m.mention, family_sides)
+            or "unknown" for m in res.models}
 
 
 def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
@@ -39,6 +38,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
     finder = ex.nlp.get_pipe("gw_claims")
     finder.model = finder.dim_model = None  # what the rules alone say, as features
     keyword_hits = claim_patterns().keyword_hits
+    family_sides = load_registry().family_sides()
     out: list[dict[str, object]] = []
     for gp in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gp.read_text(encoding="utf-8"))
@@ -46,7 +46,7 @@ def examples(gold_dir: Path, docs_dir: Path) -> list[dict[str, object]]:
         res = ex.extract(text)
         whole = document_dimensions(text, [keyword_hits(text[x.start:x.end])
                                            for x in split_sentences(text)])
-        side = _sides(res)
+        side = _sides(res, family_sides)
         for c in gold["claims"]:
             a = text.find(c["text"])
             if a < 0:

@@ -260,8 +260,8 @@ class FigureFinder:
                     or CONFIDENCE_RE.match(stext, m.end("v1")):
                 continue  # "Episode 147", "the 95% confidence interval"
             if not m.group("v2") and not m.group("cur") and (
-                    CLOCK_RE.match(stext, m.end("v1")) or stext[:m.start()].endswith(":")
-                    and stext[max(0, m.start() - 3):m.start() - 1].isdigit()
+                    CLOCK_RE.match(stext, m.end("v1"))
+                    or CLOCK_RE.search(stext, max(0, m.start() - 2), m.start())
                     or MONTH_DAY_RE.search(stext, max(0, m.start() - 12), m.start())):
                 continue  # "24:05 RL environments", "PARIS, Dec. 2, 2026": times and days
             a = sent.start + m.start("v1")

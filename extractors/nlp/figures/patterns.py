@@ -95,7 +95,8 @@ NUMBERING_RE = re.compile(
 MONTH_DAY_RE = re.compile(
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+$")  # not "May": a verb too
-CLOCK_RE = re.compile(r":\d{2}\b")
+# a clock's other half next to a number: ":05" after "24", "4:" before "45"
+CLOCK_RE = re.compile(r":\d{2}\b|\d:$")
 # "the 95% confidence interval", "a 90% CI": statistics about the measurement
 CONFIDENCE_RE = re.compile(r"\s?%?\s*(?:confidence|credible|CI\b|c\.i\.)", re.I)
 # "#1 Gemini 3.5 Pro · 1492": a leaderboard line, rank before the model, value after

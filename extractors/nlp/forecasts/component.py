@@ -410,15 +410,16 @@ class ForecastFinder:
         decided: list[tuple[Candidate, bool, bool]] = []  # candidate, yes, taken
         for c in candidates(text, doc._.gw_sentences or [], forecasty):
             taken = any(d.prob_start < c.end and c.start < d.prob_end for d in drafts)
+            pair = bracketed_after(text, prev, c)
             if taken:
                 yes = True
-            elif follows_from(text, prev, c) and not bracketed_after(text, prev, c):
+            elif not pair and follows_from(text, prev, c):
                 yes = prev_yes  # "22% of traffic, up from 15%": as its newer value goes
             else:
                 feats = features(text, c, mentions, forecasty)
                 yes = not vetoed(feats) and forecast_probability(
                     self.model, feats) >= self.model.threshold
-            if bracketed_after(text, prev, c) and (yes or prev_yes) and prev is not None:
+            if pair and (yes or prev_yes) and prev is not None:
                 yes = prev_yes = True  # "74% [70%]": the pair goes together
                 decided[-1] = (prev, True, decided[-1][2])
             decided.append((c, yes, taken))
