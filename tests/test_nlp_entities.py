@@ -195,3 +195,17 @@ def test_bare_mistral_is_the_company_and_its_models_are_models() -> None:
     assert names("Paris-based Mistral trails Qwen3.5 on most benchmarks.") == ["Qwen3.5"]
     assert names("Mistral models are popular in Europe.") == ["Mistral models"]
     assert names("Mistral Large 3 scores 71% on MMLU-Pro.") == ["Mistral Large 3"]
+
+
+def test_a_benchmark_named_only_by_its_context_and_its_other_uses() -> None:
+    text = ("On ReelSpan, Gemini 3.1 Pro answered 67.2% of questions. ReelSpan rewards long "
+            "memory. The team built a new test, FigureDesk, from 2,400 charts. Kimi-K2.5 "
+            "scored 40% on PostCut-26. On the ThreadPull suite the gap is 9 points.")
+    got = [(b.mention, b.canonical) for b in run(text).benchmarks]
+    assert got == [("ReelSpan", "reelspan"), ("ReelSpan", "reelspan"),
+                   ("FigureDesk", "figuredesk"), ("PostCut-26", "postcut-26"),
+                   ("ThreadPull", "threadpull")]
+    # companies, venues and model-shaped names stay what they are
+    text = ("On GitHub, 40% of new repos use Kimi-K2.5. On NeurIPS reviews, 30% mention it. "
+            "On Hanul-3, the lab reports 71% on GPQA Diamond.")
+    assert [b.mention for b in run(text).benchmarks] == ["GPQA Diamond"]

@@ -260,3 +260,47 @@ def test_days_of_a_month_and_timestamps_are_not_figures() -> None:
     # "May" is a verb too, so a number after it stays a candidate
     assert [f.value for f in figures("In May 40% of Kimi K2.5 runs beat GPT-4o on MMLU.")
             ] == [40.0]
+
+
+def test_a_cell_naming_its_model_before_the_score_and_signed_or_bold_cells() -> None:
+    text = ("| Area | Benchmark | Best closed | Best open | Delta |\n|---|---|---|---|---|\n"
+            "| Reasoning | GPQA Diamond | Gemini 3.1 Pro 84.1% | Kimi-K2.5, 81.7 | -2.4 |\n"
+            "| Coding | SWE-bench Verified | GPT-4o: 71.0 | **GLM-5.2 69.5** | −1.5 |\n")
+    got = {(f.value, f.kind, f.model, f.benchmark) for f in extractor().extract(text).figures}
+    assert got == {(84.1, "score", "gemini-3.1-pro", "gpqa-diamond"),
+                   (81.7, "score", "kimi-k2.5", "gpqa-diamond"),
+                   (-2.4, "gap", None, "gpqa-diamond"),
+                   (71.0, "score", "gpt-4o", "swe-bench-verified"),
+                   (69.5, "score", "glm-5.2", "swe-bench-verified"),
+                   (-1.5, "gap", None, "swe-bench-verified")}
+    # a signed cell beside a forecast's probability is the forecast's change, not a figure
+    text = ("| # | Question | Our probability | Change |\n|---|---|---|---|\n"
+            "| 1 | Will an open model top GPQA Diamond by June 2027? | 35% | +5% |\n")
+    assert [f.value for f in extractor().extract(text).figures] == []
+
+
+def test_a_model_name_ending_in_a_number_does_not_make_a_range_with_its_score() -> None:
+    got = [(f.value, f.value_high, f.model) for f in figures(
+        "Top of the board on MMLU this week:\n\n- Gemini 3.1 Pro — 83.1%\n- GLM-5.2 — 80.2%\n")]
+    assert got == [(83.1, None, "gemini-3.1-pro"), (80.2, None, "glm-5.2")]
+
+
+def test_a_change_from_one_value_to_another_is_two_figures_and_a_span_is_a_range() -> None:
+    got = [(f.value, f.value_high, f.unit, f.model) for f in figures(
+        "Kimi-K2.5 went from 68 to 77 on GPQA Diamond in nine months, and the median gap "
+        "widened from 5.1 to 7.9 points.")]
+    assert got == [(68.0, None, None, "kimi-k2.5"), (77.0, None, None, "kimi-k2.5"),
+                   (5.1, None, "pp", "kimi-k2.5"), (7.9, None, "pp", "kimi-k2.5")]
+    got = [(f.value, f.value_high, f.unit) for f in figures(
+        "Published estimates of the lag vary widely, from about 3 to 9 months.")]
+    assert got == [(3.0, 9.0, "months")]
+
+
+def test_a_bare_score_stated_for_a_model_in_a_benchmark_sentence() -> None:
+    got = {(f.value, f.model, f.benchmark) for f in figures(
+        "Kimi-K2.5 sits at 69 on GPQA Diamond, against 73 for GPT-4o.")}
+    assert got == {(69.0, "kimi-k2.5", "gpqa-diamond"), (73.0, "gpt-4o", "gpqa-diamond")}
+    got = {(f.value, f.model) for f in figures("On GPQA Diamond, GPT-4o leads at 74.")}
+    assert got == {(74.0, "gpt-4o")}
+    # no benchmark in the sentence: a bare number after "at" is not a score
+    assert figures("GPT-4o arrived at 9 in the morning.") == []

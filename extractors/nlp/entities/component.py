@@ -15,6 +15,7 @@ from models.records import BenchmarkMention, ModelMention, RegistryModel
 from ..cues import load_cues
 from ..registry import Registry, load_registry, norm_name
 from .patterns import (
+    CONTEXT_BENCH_RE,
     NEW_BENCH_RE,
     SHAPE_NAME_RE,
     SIZE_NAME_RE,
@@ -166,6 +167,9 @@ class EntityRecognizer:
         self.org_norms: set[str] = set(self.alias_norms[ORG])
         self._model_context = self._build_model_context()
         self._lowercase_names = {m.id for m in self.registry.models if m.name[:1].islower()}
+        self._not_benches = {norm_name(x) for x in self.amb.get("not_benchmarks", [])}
+        self._family_prefixes = tuple(p.lower() for f in self.registry.families
+                                      for p in f.prefixes)
         self.bench_by_name = {norm_name(a): b.id for b in self.registry.benchmarks
                              for a in (b.name, *b.aliases)}
 
@@ -268,12 +272,34 @@ class EntityRecognizer:
             if known is None or m.group("ver"):  # a registry name alone is the matcher's
                 out.append(_Cand(m.start(), m.end(), BENCH,
                                  known or canonical_new_name(m.group("name"))))
+        out.extend(self._context_benchmarks(text, out))
         for c in out:
             if c.tok_start < 0:
                 span = doc.char_span(c.start, c.end, alignment_mode="expand")
                 if span is not None:
                     c.tok_start, c.tok_end = span.start, span.end
         return [c for c in out if c.tok_start >= 0]
+
+    def _context_benchmarks(self, text: str, found: list[_Cand]) -> list[_Cand]:
+        """Benchmarks named only by their context (CONTEXT_BENCH_RE), then every other use of
+        the same name in the document; never a name another candidate covers, a known
+        organisation's or model's name, a listed non-benchmark (a venue, a platform) or one
+        that starts with a model family's prefix."""
+        taken = [(c.start, c.end) for c in found]
+        names: set[str] = set()
+        for m in CONTEXT_BENCH_RE.finditer(text):
+            name = next(g for g in m.groups() if g)
+            key = norm_name(name)
+            if (key in self.org_norms or key in self.alias_norms[MODEL] or key in self._not_benches
+                    or name.lower().startswith(self._family_prefixes)):
+                continue
+            names.add(name)
+        out: list[_Cand] = []
+        for name in names:
+            for m in re.finditer(r"(?<![\w.-])" + re.escape(name) + r"(?![\w-])", text):
+                if not any(m.start() < e and s < m.end() for s, e in taken):
+                    out.append(_Cand(m.start(), m.end(), BENCH, canonical_new_name(name)))
+        return out
 
     def _lowercase_word(self, doc: Doc, c: _Cand) -> bool:
         """A single alphabetic token written in lower case ("arena", "composer")."""

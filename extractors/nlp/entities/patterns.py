@@ -141,6 +141,26 @@ NEW_BENCH_RE = re.compile(
     r"(?<![\w.\-/])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)*-?(?<=[a-z0-9-])"
     r"(?:Bench|Eval|QA|VQA)(?:-[A-Z0-9][A-Za-z0-9]*)?)(?![\w-])(?P<ver>\s+v\d{1,2}(?:\.\d)?\b)?")
 
+# a benchmark not in the registry and not of a benchmark's shape, that its context makes one:
+# a compound or numbered name ("ReelSpan", "ClaimsExtract-1k", "PostCut-26", "RepoQuest v3")
+# scored on ("On ReelSpan, Gemini 3.1 Pro answered 67.2%", "40% on PostCut-26"), in apposition
+# to a benchmark noun ("FigureDesk, a new test") or named as one ("the ThreadPull suite"); a
+# plain name with one digit ("Hanul-3") is a model's shape, not a benchmark's
+_BENCH_SHAPE = (r"(?:[A-Z][a-z]+(?:[A-Z][A-Za-z0-9]*)+(?:-\d{1,4}[kKmM]?)?|[A-Z][A-Za-z]+"
+                r"(?:-[A-Z][A-Za-z]+)*-(?:\d{2,4}|\d{1,4}[kKmM]))(?:\s+v\d{1,2}(?:\.\d)?)?")
+_BENCH_NOUN = (r"(?:benchmark|test|suite|eval(?:uation)?|leaderboard|index|(?:task|test|problem|"
+               r"question|eval)\s+set|exam)s?")
+CONTEXT_BENCH_RE = re.compile(
+    r"(?:\b[Oo]n\s+(?:the\s+|its\s+|our\s+)?(?P<on>" + _BENCH_SHAPE + r")(?![\w-])"
+    r"(?=(?:[^.;!?]|\.\d){0,120}?\d(?:\.\d+)?(?:\s?%|\s?(?:per\s?cent|points?|pp)\b))"
+    r"|(?<![\w-])(?P<appo>" + _BENCH_SHAPE + r"),\s+(?:a|an|the|our|its)\s+(?:[\w,-]+\s+){0,4}?"
+    + _BENCH_NOUN + r"\b"
+    r"|\d(?:\s?%|\s?(?:per\s?cent|points?|pp)\b)\s+on\s+(?:the\s+)?(?P<after>" + _BENCH_SHAPE
+    + r")(?![\w-])"
+    r"|\b" + _BENCH_NOUN + r",?\s+(?:called\s+|named\s+|dubbed\s+)?(?P<named>" + _BENCH_SHAPE
+    + r")(?![\w-])"
+    r"|\bthe\s+(?P<the>" + _BENCH_SHAPE + r")\s+" + _BENCH_NOUN + r"\b)")
+
 
 def canonical_new_name(text: str) -> str:
     """Canonical id of a name absent from the registry: lower case, '-' between words."""

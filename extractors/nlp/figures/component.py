@@ -22,8 +22,10 @@ from .patterns import (
     CONFIDENCE_RE,
     ELO_BEFORE_RE,
     ENUM_RE,
+    FIRST_OF_PAIR_RE,
     FRACTION_DENOMS,
     FRACTION_RATIO_RE,
+    FROM_TO_RE,
     GAP_BY_RE,
     INHERIT_RE,
     MONTH_DAY_RE,
@@ -34,10 +36,12 @@ from .patterns import (
     OUT_OF_RE,
     PER_TOKEN_RE,
     RANK_RE,
+    SINGLE_NUMBER_RE,
     SPELLED_PCT_RE,
     SPELLED_PRE_RE,
     SPELLED_UNIT_RE,
     TABLE_KIND_WORDS,
+    TABLE_MODEL_NUM_RE,
     TABLE_NAMED_NUM_RE,
     TABLE_NUM_NOTE_RE,
     TABLE_NUM_RE,
@@ -90,6 +94,13 @@ MODEL_AT_RE = re.compile(
     r"scored|scoring|posts?|"
     r"posted|reaches|reached|hits?|with|:|·|•|–|—)\s*"
     r"(?:a\s+|an\s+)?(?:score\s+of\s+)?$", re.I)
+
+# "GPT-5.6 leads at 74", "Gemini 3.1 Pro keeps the top spot at 81.7": a verb phrase ending in
+# "at" after a model, in a sentence that names a benchmark
+MODEL_VERB_AT_RE = re.compile(r"^\s*,?\s*(?:[a-z]+\s+){1,4}at\s+(?:about\s+|roughly\s+|"
+                              r"around\s+|~\s?)?$")
+# "against 73 for GPT-5.6", "and 72 for Gemini 3.1 Pro": a bare score stated for a model
+FOR_SCORE_BEFORE_RE = re.compile(r"(?:\b(?:against|versus|vs\.?|and|with)|,)\s+$", re.I)
 
 
 def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -228,6 +239,32 @@ class FigureFinder:
         return None
 
     # -- prose --------------------------------------------------------------------
+    @staticmethod
+    def _numbers(doc: Doc, sent: Sentence, stext: str, pair_starts: set[int]
+                 ) -> list[re.Match[str]]:
+        """The sentence's numbers, read with its model and benchmark names blanked out
+        ("Claude Opus 4.8 — 83.1%" is not a range from 4.8), and "from 68 to 77" or
+        "905 to 887" as two values (their starts go into ``pair_starts``)."""
+        scan = stext
+        for x in (*(doc._.gw_models or ()), *(doc._.gw_benchmarks or ())):
+            if x.start < sent.end and x.end > sent.start:
+                a, b = max(x.start, sent.start) - sent.start, min(x.end, sent.end) - sent.start
+                scan = scan[:a] + " " * (b - a) + scan[b:]
+        out: list[re.Match[str]] = []
+        for m in NUMBER_RE.finditer(scan):
+            if m.group("sep") == "to" and not m.group("cur") and (
+                    FROM_TO_RE.search(scan, max(0, m.start() - 80), m.start())
+                    or parse_num(m.group("v2")) < parse_num(m.group("v1"))):
+                pair = [FIRST_OF_PAIR_RE.match(scan, m.start()),
+                        SINGLE_NUMBER_RE.match(scan, m.start("v2"))]
+                for x in pair:
+                    if x is not None:
+                        pair_starts.add(x.start("v1"))
+                        out.append(x)
+                continue
+            out.append(m)
+        return out
+
     def _prose(self, doc: Doc, sent: Sentence, blocked: list[tuple[int, int]],
                forecast_values: set[float]) -> list[Figure]:
         text = doc._.gw_text
@@ -247,11 +284,12 @@ class FigureFinder:
         bench_sentence = any(sent.start <= x.start < sent.end
                              for x in doc._.gw_benchmarks or [])
         list_starts: set[int] = set()
+        pair_starts: set[int] = set()
         if bench_sentence and " and " in stext:
             for lm in NUM_LIST_RE.finditer(stext):
                 list_starts.update(n.start() + lm.start() for n in re.finditer(
                     r"\d{1,3}(?:\.\d+)?", lm.group(0)))
-        for m in NUMBER_RE.finditer(stext):
+        for m in self._numbers(doc, sent, stext, pair_starts):
             if m.start("v1") in low_starts and not m.group("v2"):
                 continue
             if m.start() >= 3 and stext[max(0, m.start() - 4):m.start()].rstrip().endswith("No."):
@@ -325,8 +363,10 @@ class FigureFinder:
                     out.append(fig)
                     prev = fig
                     continue
-                bare = ("score", None) if m.start("v1") in list_starts and v2 is None \
-                    and v1 <= 100 else self._bare(stext, m, prev, sent.start)
+                bare = ("score", None) if v2 is None and v1 <= 100 and (
+                    m.start("v1") in list_starts or (m.start("v1") in pair_starts
+                                                     and bench_sentence)) \
+                    else self._bare(stext, m, prev, sent.start)
                 shared = SHARED_UNIT_RE.match(stext, m.end())
                 more = OR_MORE_RE.match(stext, m.end()) if bare is None else None
                 if more and v2 is None:
@@ -348,6 +388,13 @@ class FigureFinder:
                         sent.start <= x.end <= a and a - x.end <= 24
                         and MODEL_AT_RE.match(text[x.end:a]) for x in doc._.gw_models or []):
                     bare = ("score", None)
+                if bare is None and bench_sentence and v2 is None and v1 <= 100 and (any(
+                        sent.start <= x.end <= a and a - x.end <= 40
+                        and MODEL_VERB_AT_RE.match(text[x.end:a]) for x in doc._.gw_models or [])
+                        or (FOR_SCORE_BEFORE_RE.search(stext, max(0, m.start() - 10), m.start())
+                            and (fm := FOR_MODEL_RE.match(stext, m.end())) and any(
+                                x.start == sent.start + fm.end() for x in doc._.gw_models or []))):
+                    bare = ("score", None)  # "leads at 74", "against 73 for GPT-5.6"
                 if bare is None and bench_sentence and "." in m.group("v1") \
                         and v1 <= 100 and v2 is None and not re.search(
                             r"(?:\bversion|\bv|\brelease|\bupdate)\s*$",
@@ -540,8 +587,8 @@ class FigureFinder:
                 return named.pop() if len(named) == 1 else None
         return None
 
-    def _table(self, doc: Doc, rows: list[Sentence],
-               blocked: Sequence[tuple[int, int]] = ()) -> list[Figure]:
+    def _table(self, doc: Doc, rows: list[Sentence], blocked: Sequence[tuple[int, int]] = (),
+               forecast_spans: Sequence[tuple[int, int]] = ()) -> list[Figure]:
         """One figure per numeric cell, tied to its row's and column's model/benchmark.
 
         The label column is the one whose cells name the most models (or
@@ -556,6 +603,7 @@ class FigureFinder:
         head_b = [self._entity_in(benches, a, b) for a, b in header]
         head_m = [self._entity_in(models, a, b) for a, b in header]
         head_words = [text[a:b].lower() for a, b in header]
+        head_benches = {x for x in head_b if x}
         ncol = max([len(header), *(len(c) for c in body)])
         scores = []
         for ci in range(ncol):
@@ -587,15 +635,25 @@ class FigureFinder:
                 if not m and cell_m[ci]:  # "GLM-5.3 (86.4)": the cell's own model's score
                     m = TABLE_NAMED_NUM_RE.search(text[a:b])
                     in_cell = cell_m[ci]
+                    if not m:  # "Gemini 3.1 Pro 89.4%": the number right after the name
+                        end = max(x.end for x in models if a <= x.start and x.end <= b)
+                        hit = TABLE_MODEL_NUM_RE.match(text[end:b])
+                        if hit:
+                            m, a = hit, end
                 if not m:  # "84.1 (Gemini 3.1 Pro)", "64.5% (vendor harness)"
                     m = TABLE_NUM_NOTE_RE.match(text[a:b])
                     in_cell = cell_m[ci]
                 if not m or _overlaps(a + m.start("v1"), a + m.end("v2" if m.group("v2")
                                                                 else "v1"), blocked):
                     continue
+                if m.groupdict().get("sign") and any(_overlaps(x, y, forecast_spans)
+                                                     for x, y in cells):
+                    continue  # "| 0.20 | -0.05 |": a forecast's change, not a measurement
                 col_b = head_b[ci] if ci < len(head_b) else None
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
+                if col_word in ("#", "no.", "no", "№"):
+                    continue  # "| # | Question |": the row's number
                 model = in_cell or row_m or col_m
                 if model is None and ci > label_col:
                     model = next((x for x in reversed(cell_m[label_col + 1:ci]) if x), None)
@@ -618,11 +676,15 @@ class FigureFinder:
                     unit, kind = "months", "lag"
                 if unit == "Elo":
                     unit, kind = "elo", "elo"
+                if kind == "gap" and bench is None and len(head_benches) == 1:
+                    bench = next(iter(head_benches))  # "| GPQA (original) | GPQA (fresh) | Δ |"
                 if kind == "gap" and in_cell is None and not (row_m or col_m) and sum(
                         1 for x in cell_m if x) >= 2:
                     model = None  # a gap between the row's two model cells is neither's
                 v1 = parse_num(m.group("v1"))
                 v2 = parse_num(m.group("v2")) if m.group("v2") else None
+                if m.groupdict().get("sign") in ("-", "−"):
+                    v1 = -v1  # "| -3.8 |": a delta column
                 na = a + m.start("v1")
                 nb = a + (m.end("v2") if m.group("v2") else m.end("v1"))
                 out.append(Figure(v1, v2, unit, kind, model, bench, text[row.start:row.end],
@@ -655,7 +717,8 @@ class FigureFinder:
         blocked = [(m.start, m.end) for m in (doc._.gw_models or [])]
         blocked += [(m.start, m.end) for m in (doc._.gw_benchmarks or [])]
         forecasts = doc._.gw_forecasts or []
-        blocked += [(f.prob_start, f.prob_end) for f in forecasts]
+        forecast_spans = [(f.prob_start, f.prob_end) for f in forecasts]
+        blocked += forecast_spans
         forecast_values = {round(f.probability, 4) for f in forecasts}
         self._arena_doc = any("arena" in x.canonical.lower() for x in doc._.gw_benchmarks or [])
         figures: list[Figure] = []
@@ -663,18 +726,18 @@ class FigureFinder:
         for sent in sents:
             if sent.kind == TABLE_ROW:
                 if table and sent.line > table[-1].line + 2:
-                    figures.extend(self._table(doc, table, blocked))
+                    figures.extend(self._table(doc, table, blocked, forecast_spans))
                     table = []
                 table.append(sent)
                 continue
             if table:
                 if len(table) > 1:
-                    figures.extend(self._table(doc, table, blocked))
+                    figures.extend(self._table(doc, table, blocked, forecast_spans))
                 table = []
             if sent.kind in (SENTENCE, HEADING):
                 figures.extend(self._prose(doc, sent, blocked, forecast_values))
         if len(table) > 1:
-            figures.extend(self._table(doc, table, blocked))
+            figures.extend(self._table(doc, table, blocked, forecast_spans))
         figures.extend(self._sizes_in_names(doc, sents, figures))
         arena = next((x.canonical for x in doc._.gw_benchmarks or []
                       if "arena" in x.canonical.lower()), None)

@@ -20,11 +20,25 @@ UNITS = (
     r"|(?P<u_time>(?:\s|-)(?:months?|weeks?|years?|days?)(?![\w]))"
     r"|(?P<u_elo>\s?Elo(?![\w]))"
 )
+_NUMBER_HEAD = rf"(?<![\w.,/@'’#$€£^-])(?P<cur>\$|US\$|€|£)?(?P<tilde>[~≈]\s?)?(?P<v1>{NUM})"
+_NUMBER_TAIL = rf"(?:{UNITS})?(?P<plus>\+)?(?![\w])"
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,/@'’#$€£^-])(?P<cur>\$|US\$|€|£)?(?P<tilde>[~≈]\s?)?(?P<v1>{NUM})"
-    rf"(?:\+)?(?:\s?(?P<sep>[–—-]|to)\s?(?:[~≈]\s?)?(?P<v2>{NUM}))?"
-    rf"(?:{UNITS})?(?P<plus>\+)?(?![\w])"
-)
+    _NUMBER_HEAD + rf"(?:\+)?(?:\s?(?P<sep>[–—-]|to)\s?(?:[~≈]\s?)?(?P<v2>{NUM}))?"
+    + _NUMBER_TAIL)
+# the same without a range: each end of "went from 68 to 77" and "905 to 887" on its own; the
+# first end takes the unit written after the second ("widened from 5.1 to 7.9 points")
+SINGLE_NUMBER_RE = re.compile(_NUMBER_HEAD + r"(?:\+)?(?P<sep>(?!))?(?P<v2>(?!))?" + _NUMBER_TAIL)
+FIRST_OF_PAIR_RE = re.compile(
+    _NUMBER_HEAD + r"(?P<sep>(?!))?(?P<v2>(?!))?(?P<plus>(?!))?"
+    rf"(?=\s?to\s?(?:[~≈]\s?)?(?:{NUM})(?:{UNITS})?(?![\w]))")
+# a change from one value to another: "went from 68 to 77", "widens from 2.8 to 7.3 points"
+# (not "estimates vary from 3 to 9 months", a range)
+FROM_TO_RE = re.compile(
+    r"\b(?:went|go(?:es)?|rose|rise[sn]?|climb\w*|jump\w*|grew|grow\w*|fell|fall\w*|drop\w*|"
+    r"slip\w*|improv\w*|increas\w*|decreas\w*|declin\w*|mov\w*|widen\w*|narrow\w*|"
+    r"shr[aiu]nk\w*|cut|slash\w*|rais\w*|lower\w*|gain\w*|los[te]s?|boost\w*|push\w*|"
+    r"leap\w*|soar\w*|plung\w*|tumbl\w*|reduc\w*|stretch\w*|sl[iu]d\w*)\b"
+    r"(?:\s+[\w.’'-]+){0,7}?\s+from\s+(?:about\s+|roughly\s+|around\s+|~\s?)?$", re.I)
 RANK_RE = re.compile(
     r"(?<![\w&])#(?P<v1>\d{1,3})(?![\w])"
     r"|\b(?:rank(?:ed|s)?|placed?|places|sits?)\s+(?:at\s+)?(?:#|No\.\s?|number\s+)?"
@@ -111,20 +125,24 @@ BETWEEN_RE = re.compile(rf"\bbetween\s+(?P<lo>{NUM})(?:\s?%|\s?{PER_CENT})?\s+an
                         re.I)
 CLAUSE_RE = re.compile(r"[;,()\[\]]|\s[—–-]\s|—|:\s")
 # a table cell's number: "$1.10", "~72", "61-64", with its unit in the cell
-_CELL_NUM = rf"(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<v1>{NUM})(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?"
+_CELL_NUM = (rf"[*_]{{0,2}}(?P<cur>\$)?(?P<tilde>[~≈])?\s?(?P<sign>[+−-](?=\d))?(?P<v1>{NUM})"
+             rf"(?:\s?[–-]\s?(?P<v2>{NUM}))?\s?")
 _MARKS = r"\s*[*†‡]*\s*"  # footnote marks after a cell's value
 TABLE_NUM_RE = re.compile(rf"^\s*{_CELL_NUM}(?P<unit>%|pp|x|B|T|Elo|months?)?{_MARKS}$")
 # a cell naming a model with its score in brackets: "| GLM-5.3 (86.4) |"
 TABLE_NAMED_NUM_RE = re.compile(rf"\({_CELL_NUM}(?P<unit>%|pp|Elo)?\){_MARKS}$")
 # a cell giving a score with a note or its model after it in brackets: "| 84.1 (Gemini 3.1
 # Pro) |", "| 64.5% (vendor harness) |"
+# a cell naming a model with its score after it: "| Gemini 3.1 Pro 89.4% |", "| Kimi K3: 41.0 |"
+TABLE_MODEL_NUM_RE = re.compile(rf"^\s*[:=,]?\s*{_CELL_NUM}(?P<unit>%|pp|Elo)?{_MARKS}$")
 TABLE_NUM_NOTE_RE = re.compile(
     rf"^\s*{_CELL_NUM}(?P<unit>%|pp|Elo)?{_MARKS}\([^()]{{2,60}}\){_MARKS}$")
 TABLE_KIND_WORDS = {
     "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
     "price": ("cost", "$"), "cost": ("cost", "$"), "$": ("cost", "$"),
     "params": ("size", "B"), "parameters": ("size", "B"), "size": ("size", "B"),
-    "lag": ("lag", "months"), "gap": ("gap", None), "share": ("share", "%"),
+    "lag": ("lag", "months"), "gap": ("gap", None), "delta": ("gap", None), "δ": ("gap", None),
+    "diff": ("gap", None), "drop": ("gap", None), "share": ("share", "%"),
     "downloads": ("count", None),
 }
 
