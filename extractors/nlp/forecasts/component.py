@@ -96,8 +96,11 @@ def _restates(earlier: str | None, issuer: str | None) -> bool:
     return earlier.lower() == issuer.lower()
 
 
-_OUTCOME_LINE_RE = re.compile(r"[^\S\n]*[^\n%]{0,60}[^\s%](?:[^\S\n]*[·:|—–-][^\S\n]*|"
-                              r"[^\S\n]{2,}|\t)\d{1,2}(?:\.\d)?[^\S\n]?%[^\S\n]*")
+# an outcome's line: its label, a separator and its share or odds ("DeepSeek · 41%",
+# "Kimi K3 or successor ........ 5/1")
+_OUTCOME_LINE_RE = re.compile(r"[^\S\n]*[^\n%]{0,60}[^\s%](?:[^\S\n]*(?:[·:|—–-]|\.{3,}|…)"
+                              r"[^\S\n]*|[^\S\n]{2,}|\t)(?:\d{1,2}(?:\.\d)?[^\S\n]?%|"
+                              r"\d{1,3}/\d{1,3}|evens)[^\S\n]*", re.I)
 
 
 _RANGE_END_RE = re.compile(r"\s?[-–]\s?\d")
@@ -113,9 +116,11 @@ _PRICE_HEADER_RE = re.compile(r"\b(?:chance|odds|probability|price|yes)\b", re.I
 
 
 def _line_above(text: str, c: Candidate) -> str:
-    """The line before the one ``c`` sits on (a list's header: "Outcome · Chance")."""
+    """The nearest line with words above the one ``c`` sits on (a list's header:
+    "Outcome · Chance", "Winter odds board: ...")."""
     ls, _ = _line_span(text, c)
-    return text[:max(0, ls - 1)].rsplit("\n", 1)[-1]
+    return next((line for line in reversed(text[:max(0, ls - 1)].split("\n")) if line.strip()),
+                "")
 
 
 def sibling_groups(text: str, cands: list[Candidate]) -> list[tuple[list[int], bool]]:

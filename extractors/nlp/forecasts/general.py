@@ -81,8 +81,9 @@ _STAKE_AFTER = re.compile(r"^[\"”]?\s*(?:that\b|on\s+(?!(?:the\s+)?[A-Z]\w*\s*
 # "close to a coin flip", "slightly above a coin flip": a comparison with even odds
 EVEN_COMPARED_RE = re.compile(r"\b(?:close\s+to|nearly|almost|like|than|not|no|above|below|"
                               r"over|under)\s+(?:a\s+)?$", re.I)
-_FRAC_TAIL_RE = re.compile(r"^[\"”]?\s*(?:chance|odds|shot|probability|$|[.,;:!?)])|^\s+(?:that|if|"
-                           r"for|to|given|IMO|in\s+my|by|at\s+best|at\s+most|tops)\b", re.I)
+_FRAC_TAIL_RE = re.compile(r"^[\"”]?\s*(?:chance|odds|shot|probability|$|[.,;:!?)[\]])|"
+                           r"^\s+(?:that|if|for|to|given|IMO|in\s+my|by|at\s+best|at\s+most|"
+                           r"tops)\b", re.I)
 
 
 # a budget split: "70% compute, 20% hiring, 10% go-to-market" (two or more percentages, each

@@ -151,7 +151,8 @@ def features(text: str, c: Candidate, mentions: list[tuple[int, int]], forecasty
         f["score_hint"] = 1.0
     if stext.rstrip().endswith("?"):
         f["question"] = 1.0
-    rest = (before + after).strip(" .,;:!*()\"'“”-–—")
+    # "**Proposition.** Coin flip.": the words after a bold proposition, not the proposition
+    rest = (before.rsplit("**", 1)[-1] + after).strip(" .,;:!*()\"'“”-–—")
     if len(rest.split()) <= 1:
         f["alone"] = 1.0  # "80%." after a stated prediction, "Coin flip."
     line_start = text.rfind("\n", 0, c.sent_start) + 1

@@ -185,12 +185,15 @@ MARKET_RE = re.compile(
 FORECAST_DOC_RE = re.compile(
     r"\b(?:forecast\w*|probabilit\w*|odds|chance|likelihood|question\s+#?\d|resolv\w+|"
     r"prediction market\w*|metaculus|manifold|polymarket|kalshi|credence|bet|"
-    r"put\s+a\s+number\s+on|(?:I|we)['’]d\s+(?:put|say|go\s+to))\b", re.I)
+    r"put\s+a\s+number\s+on|(?:I|we)['’]d\s+(?:put|say|go\s+to)|brier|base\s+rates?|"
+    r"give\s+(?:me|us)\s+a\s+number)\b", re.I)
 # the document talks about forecasting without the words above
 _DOC_SIGNAL_RE = re.compile(
     r"\b(?:I|we)['’]d\s+(?:peg|put|say|give|go|bet|call)\b|\bgut\s+(?:number|feel|call)\b|"
     r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
-    r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b", re.I)
+    r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b|\b(?:I|we)['’]ll\s+(?:say|go\s+with|"
+    r"put|take)\s+(?:it\s+at\s+)?(?:about\s+|maybe\s+)?\d|\bcall\s+it\s+(?:about\s+|maybe\s+)?\d|"
+    r"\bcoin[- ]?flip\b|\bmedian\s*(?::|date\b|estimate\b)", re.I)
 _AMERICAN_ODDS_RE = re.compile(r"\b(?:odds\s*:?\s*american|american\s+odds|moneylines?)\b",
                                re.I)
 # a bookmaker's prices: fractional odds ("Kimi K3 at 9/1", "6/4 DeepSeek") are probabilities
