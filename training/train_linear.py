@@ -94,7 +94,7 @@ def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, 
 
 def main() -> None:
     ap = trainer_parser(l2=0.005, thr=0.3)  # --thr: the dimension model's threshold
-    ap.add_argument("--dl2", type=float, default=0.001)
+    ap.add_argument("--dl2", type=float, default=0.0002)
     ap.add_argument("--cap", type=int, default=MAX_LABELS)
     ap.add_argument("--balance", type=float, default=0.0,
                     help="class weighting exponent for the stance model (0 = none)")
