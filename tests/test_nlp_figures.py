@@ -304,3 +304,21 @@ def test_a_bare_score_stated_for_a_model_in_a_benchmark_sentence() -> None:
     assert got == {(74.0, "gpt-4o")}
     # no benchmark in the sentence: a bare number after "at" is not a score
     assert figures("GPT-4o arrived at 9 in the morning.") == []
+
+
+def test_a_table_row_names_its_benchmark_outside_the_label_column_and_past_columns() -> None:
+    text = ("| Capability (benchmark) | Median lag, months | A year ago | Latest open model |\n"
+            "|---|---|---|---|\n| Reasoning (GPQA Diamond) | 4.0 | 6.2 | Kimi-K2.5 |\n"
+            "| Coding (SWE-bench Verified) | 3.1 | 7.4 | GLM-5.2 |\n")
+    got = {(f.value, f.unit, f.kind, f.benchmark) for f in extractor().extract(text).figures}
+    assert got == {(4.0, "months", "lag", "gpqa-diamond"), (6.2, "months", "lag", "gpqa-diamond"),
+                   (3.1, "months", "lag", "swe-bench-verified"),
+                   (7.4, "months", "lag", "swe-bench-verified")}
+
+
+def test_prices_written_with_cents_are_costs_without_a_cost_word() -> None:
+    got = [(f.value, f.unit, f.kind, f.model) for f in figures(
+        "Per million tokens, input and output:\n\n- GPT-4o: $4.00 / $16.00\n")]
+    assert got == [(4.0, "$", "cost", "gpt-4o"), (16.0, "$", "cost", "gpt-4o")]
+    # a round amount without a cost word is not one ("$40 of credits were left")
+    assert figures("Kimi-K2.5 users were left with $40 of credits.") == []

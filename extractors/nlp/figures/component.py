@@ -34,6 +34,7 @@ from .patterns import (
     OR_MORE_RE,
     ORDINALS,
     OUT_OF_RE,
+    PAST_COLUMN_RE,
     PER_TOKEN_RE,
     RANK_RE,
     SINGLE_NUMBER_RE,
@@ -348,7 +349,8 @@ class FigureFinder:
                     continue  # funding and revenue amounts are not model costs
                 if not (self.cues.cost.search(stext[slice(*self._clause(stext, m.start()))])
                         or PER_TOKEN_RE.match(stext, m.end())
-                        or any(f.unit == "$" for f in out)):
+                        or any(f.unit == "$" for f in out)
+                        or re.fullmatch(r"\d{1,3}\.\d\d", m.group("v1"))):  # "$0.64", "$4.00"
                     continue
             else:
                 if v2 is None and v1.is_integer() and 1990 <= v1 <= 2039:
@@ -625,7 +627,10 @@ class FigureFinder:
             la, lb = cells[label_col]
             label = text[la:lb]
             row_m = self._entity_in(models, la, lb)
-            row_b = self._entity_in(benches, la, lb)
+            # "| Coding (SWE-bench Verified) | 3.1 | ... | Kimi K3.2 |": the row's benchmark
+            # may sit in another text cell than the label column's
+            row_b = self._entity_in(benches, la, lb) or next(
+                (x for ca, cb in cells if (x := self._entity_in(benches, ca, cb))), None)
             cell_m = [self._entity_in(models, a, b) for a, b in cells]
             for ci, (a, b) in enumerate(cells):
                 if ci == label_col:
@@ -668,6 +673,11 @@ class FigureFinder:
                     if word in col_word or (not col_b and not col_m and word in label.lower()):
                         kind, unit = k, unit or u
                         break
+                else:
+                    if PAST_COLUMN_RE.search(col_word):  # "| Lag, months | A year ago |"
+                        kind, unit = next(((k, unit or u) for w in reversed(head_words[:ci])
+                                           for word, (k, u) in TABLE_KIND_WORDS.items()
+                                           if word in w), (kind, unit))
                 if m.group("cur"):
                     kind, unit = "cost", "$"
                 if unit in ("B", "T"):
