@@ -522,3 +522,33 @@ def test_a_formulaic_stake_under_an_if_clause_and_a_labs_reported_score() -> Non
     assert [(f.probability, f.conditional) for f in got] == [(0.25, True)]  # 2027 is a year
     assert forecasts("Anthropic lists Orion Max at 80.3% and Lumen puts Lumen-5 at 79.6% on "
                      "the same benchmark.") == []
+
+
+_THREAD = """Will an open-weight model top the Arena text board by June 2027?
+
+Comments
+
+aleph_null · 3 days ago
+I'm at 22%. The best open model is 31 points behind, and no single release has closed that.
+
+tessellate · 2 days ago
+Disagree on the history. I'm at 40%, and I'd go higher with a looser question.
+"""
+
+_TRANSCRIPT = """Hosts: Marisol Quant and Ben Adeyemi-Cho.
+
+MARISOL: First question. Does an open model win ARC next year?
+
+BEN: Oh, low. The gap there is a canyon. I'll say 8%.
+
+MARISOL: I'm a bit higher, maybe one in eight, because search is cheap for open labs.
+
+BEN: Next one, then.
+"""
+
+
+def test_a_first_person_forecast_in_a_thread_or_a_transcript_is_its_speakers() -> None:
+    got = {(f.probability, f.issuer) for f in forecasts(_THREAD)}
+    assert got == {(0.22, "aleph_null"), (0.4, "tessellate")}
+    got = {(f.probability, f.issuer) for f in forecasts(_TRANSCRIPT)}
+    assert got == {(0.08, "Ben Adeyemi-Cho"), (0.125, "Marisol Quant")}

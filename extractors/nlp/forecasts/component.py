@@ -47,6 +47,7 @@ from .patterns import (
     document_signal,
     forecast_patterns,
 )
+from .speakers import speaker_at, turns
 
 _ANY_PREVIOUS_RE = re.compile(
     r"\b(?:down|up)\s+from\s+(?P<p>\d{1,3}(?:\.\d+)?)\s?%|\bfrom\s+(?P<q>\d{1,3}(?:\.\d+)?)\s?%"
@@ -525,12 +526,21 @@ class ForecastFinder:
                 named.append((d.start, d.issuer))
         first = named[0][1] if named else None
         byline = self._author.person or self._author.org
+        found = turns(text) if drafts else []
         for d in drafts:
-            if d.issuer is None and first is not None and d.notes_extra and not byline:
+            said_by = speaker_at(found, d.prob_start) if d.issuer is None or (
+                d.issuer.lower() in self.patterns.self_words) else None
+            if said_by:  # "aleph_null · 3 days ago" / "I'm at 22%."; "BEN: I'll say 8%."
+                d.issuer = said_by
+            elif d.issuer is None and first is not None and d.notes_extra and not byline:
                 d.issuer = first
             elif d.issuer is None or d.issuer.lower() in self.patterns.self_words:
                 d.issuer = self._author.issuer_for(d.issuer) or self._resolve_self(
                     named, d.start, market)
+        full = {t.speaker.split()[0].lower(): t.speaker for t in found if " " in t.speaker}
+        for d in drafts:  # "Ben" (the turn's label) -> "Ben Adeyemi-Cho" (the hosts' line)
+            if d.issuer and " " not in d.issuer and d.issuer.lower() in full:
+                d.issuer = full[d.issuer.lower()]
         drafts.sort(key=lambda d: (d.start, d.prob_start))
         doc._.gw_forecasts = drafts
         return doc
