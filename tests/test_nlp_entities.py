@@ -209,3 +209,10 @@ def test_a_benchmark_named_only_by_its_context_and_its_other_uses() -> None:
     text = ("On GitHub, 40% of new repos use Kimi-K2.5. On NeurIPS reviews, 30% mention it. "
             "On Hanul-3, the lab reports 71% on GPQA Diamond.")
     assert [b.mention for b in run(text).benchmarks] == ["GPQA Diamond"]
+
+
+def test_a_leaderboard_or_arena_named_for_itself_is_a_benchmark() -> None:
+    got = [b.canonical for b in run("Meridian Leaderboard | Open vs Closed\n\nOn the WebDev "
+                                    "Arena, Kimi-K2.5 holds 1,451 Elo. A new leaderboard "
+                                    "and Our Leaderboard are not names.").benchmarks]
+    assert got == ["meridian-leaderboard", "webdev-arena"]

@@ -322,3 +322,20 @@ def test_prices_written_with_cents_are_costs_without_a_cost_word() -> None:
     assert got == [(4.0, "$", "cost", "gpt-4o"), (16.0, "$", "cost", "gpt-4o")]
     # a round amount without a cost word is not one ("$40 of credits were left")
     assert figures("Kimi-K2.5 users were left with $40 of credits.") == []
+
+
+def test_a_plain_text_table_aligned_with_spaces() -> None:
+    text = ("Best scores per benchmark, December sheet.\n\n"
+            "benchmark           best_closed      score  best_open    score  gap_pp\n"
+            "GPQA Diamond        GPT-4o            89.4  Kimi-K2.5     85.0     4.4\n"
+            "SWE-bench Verified  Gemini 3.1 Pro    79.5  GLM-5.2       76.0     3.5\n"
+            "MMLU                GPT-4o            91.2  Qwen3.5       90.1     1.1\n\n"
+            "The gaps are small.\n")
+    got = {(f.value, f.kind, f.model, f.benchmark) for f in extractor().extract(text).figures}
+    assert {(89.4, "score", "gpt-4o", "gpqa-diamond"), (85.0, "score", "kimi-k2.5", "gpqa-diamond"),
+            (76.0, "score", "glm-5.2", "swe-bench-verified"),
+            (90.1, "score", "qwen3.5", "mmlu")} <= got
+    assert {(v, k) for v, k, _, _ in got if v in (4.4, 3.5, 1.1)} == {
+        (4.4, "gap"), (3.5, "gap"), (1.1, "gap")}
+    # two lines with double spaces are no table
+    assert [f.value for f in figures("Kimi-K2.5  scored  well.\nGPT-4o  did  too.\n")] == []

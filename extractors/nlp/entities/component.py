@@ -16,6 +16,7 @@ from ..cues import load_cues
 from ..registry import Registry, load_registry, norm_name
 from .patterns import (
     CONTEXT_BENCH_RE,
+    NAMED_BOARD_RE,
     NEW_BENCH_RE,
     SHAPE_NAME_RE,
     SIZE_NAME_RE,
@@ -272,6 +273,10 @@ class EntityRecognizer:
             if known is None or m.group("ver"):  # a registry name alone is the matcher's
                 out.append(_Cand(m.start(), m.end(), BENCH,
                                  known or canonical_new_name(m.group("name"))))
+        for m in NAMED_BOARD_RE.finditer(text):
+            known = self.bench_by_name.get(norm_name(m.group("name")))
+            out.append(_Cand(m.start(), m.end(), BENCH,
+                             known or canonical_new_name(m.group("name"))))
         out.extend(self._context_benchmarks(text, out))
         for c in out:
             if c.tok_start < 0:

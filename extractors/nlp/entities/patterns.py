@@ -161,6 +161,13 @@ CONTEXT_BENCH_RE = re.compile(
     + r")(?![\w-])"
     r"|\bthe\s+(?P<the>" + _BENCH_SHAPE + r")\s+" + _BENCH_NOUN + r"\b)")
 
+# a leaderboard or arena named for itself: "Meridian Leaderboard", "WebDev Arena",
+# "Open LLM Leaderboard" (one to three capitalised words before the noun)
+NAMED_BOARD_RE = re.compile(
+    r"(?<![\w.-])(?P<name>(?!(?:The|A|An|Our|Your|My|This|That|Its|Their|On|In|At|Top|New|Old|"
+    r"Every|Each|Any|No|Same|Next|Last|First|Public|Private|Main|Overall|Current|Latest)\s)"
+    r"[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}\s(?:Leaderboard|Arena))(?![\w-])")
+
 
 def canonical_new_name(text: str) -> str:
     """Canonical id of a name absent from the registry: lower case, '-' between words."""

@@ -13,6 +13,7 @@ from models.records import BenchmarkMention, Figure, ModelMention
 
 from ..numbers import PER_CENT, WORD_VALUES, spelled_value
 from ..sentences import HEADING, SENTENCE, TABLE_ROW, Sentence
+from .aligned import aligned_tables
 from .patterns import (
     BENCH_ANAPHOR_RE,
     BETWEEN_RE,
@@ -102,6 +103,13 @@ MODEL_VERB_AT_RE = re.compile(r"^\s*,?\s*(?:[a-z]+\s+){1,4}at\s+(?:about\s+|roug
                               r"around\s+|~\s?)?$")
 # "against 73 for GPT-5.6", "and 72 for Gemini 3.1 Pro": a bare score stated for a model
 FOR_SCORE_BEFORE_RE = re.compile(r"(?:\b(?:against|versus|vs\.?|and|with)|,)\s+$", re.I)
+
+
+# a table column's header that names a benchmark the registry does not know: one or two
+# words with a capital inside or a digit ("PatchPilot", "core-6", "FarRecall-128K"), not a
+# generic heading ("Mean", "Score", "Weights")
+_NAMED_COLUMN_RE = re.compile(r"(?=[^\s]*(?:[a-z][A-Z]|\d))(?!(?:Q[1-4]|H[12]|FY)\b)"
+                              r"[A-Za-z][\w.+-]*(?:\s[\w.+()-]+)?")
 
 
 def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -590,7 +598,9 @@ class FigureFinder:
         return None
 
     def _table(self, doc: Doc, rows: list[Sentence], blocked: Sequence[tuple[int, int]] = (),
-               forecast_spans: Sequence[tuple[int, int]] = ()) -> list[Figure]:
+               forecast_spans: Sequence[tuple[int, int]] = (),
+               grid: tuple[list[tuple[int, int]], list[list[tuple[int, int]]]] | None = None
+               ) -> list[Figure]:
         """One figure per numeric cell, tied to its row's and column's model/benchmark.
 
         The label column is the one whose cells name the most models (or
@@ -600,8 +610,11 @@ class FigureFinder:
         text = doc._.gw_text
         models = doc._.gw_models or []
         benches = doc._.gw_benchmarks or []
-        header = self._cells(text, rows[0])
-        body = [self._cells(text, r) for r in rows[1:]]
+        if grid is None:
+            header = self._cells(text, rows[0])
+            body = [self._cells(text, r) for r in rows[1:]]
+        else:  # a table aligned with spaces (aligned.py): its cells are already found
+            header, body = grid
         head_b = [self._entity_in(benches, a, b) for a, b in header]
         head_m = [self._entity_in(models, a, b) for a, b in header]
         head_words = [text[a:b].lower() for a, b in header]
@@ -609,7 +622,9 @@ class FigureFinder:
         ncol = max([len(header), *(len(c) for c in body)])
         scores = []
         for ci in range(ncol):
-            cells = [c[ci] for c in body if ci < len(c)]
+            # a cell led by its number ("84.1 (Kimi K3)") is a value, not a row's label
+            cells = [c[ci] for c in body if ci < len(c) and not re.match(r"[\d$~≈+−*-]",
+                                                                         text[c[ci][0]:c[ci][1]])]
             nm = sum(1 for a, b in cells if self._entity_in(models, a, b))
             nb = sum(1 for a, b in cells if self._entity_in(benches, a, b))
             scores.append((max(nm, nb), -ci))
@@ -657,9 +672,17 @@ class FigureFinder:
                 col_b = head_b[ci] if ci < len(head_b) else None
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
-                if col_word in ("#", "no.", "no", "№"):
-                    continue  # "| # | Question |": the row's number
+                if col_word in ("#", "no.", "no", "№") and not row_m:
+                    continue  # "| # | Question |": the row's number ("| # | Model |": a rank)
                 model = in_cell or row_m or col_m
+                if in_cell is None and sum(1 for x in cell_m if x) >= 2:
+                    # a row naming two models ("| Claude Opus 4.8 | 79.5 | Kimi K3 | 76.0 |"):
+                    # the model under the same header ("BEST OPEN" over "80.3  Kimi K3.2"),
+                    # else the nearest one before the number
+                    same = [x for j, x in enumerate(cell_m) if x and j < len(header)
+                            and ci < len(header) and header[j] == header[ci]]
+                    before = [x for x in cell_m[:ci] if x]
+                    model = same[0] if same else before[-1] if before else model
                 if model is None and ci > label_col:
                     model = next((x for x in reversed(cell_m[label_col + 1:ci]) if x), None)
                 bench = col_b or row_b or table_bench
@@ -667,8 +690,16 @@ class FigureFinder:
                     model = re.sub(r"\s+", "-", label.strip().lower())
                 if bench is None and col_m and label and re.search(r"[A-Za-z]", label):
                     bench = re.sub(r"\s+", "-", label.strip().lower())
+                if bench is None and row_m and _NAMED_COLUMN_RE.fullmatch(text[header[ci][0]:
+                                                                             header[ci][1]]
+                                                                        if ci < len(header)
+                                                                        else ""):
+                    # "| Model | PatchPilot | LedgerOps |": a column named like a benchmark
+                    bench = re.sub(r"\s+", "-", col_word.strip())
                 unit = m.group("unit")
                 kind = "score"
+                if col_word in ("#", "no.", "no", "№"):
+                    kind = "rank"
                 for word, (k, u) in TABLE_KIND_WORDS.items():
                     if word in col_word or (not col_b and not col_m and word in label.lower()):
                         kind, unit = k, unit or u
@@ -733,7 +764,14 @@ class FigureFinder:
         self._arena_doc = any("arena" in x.canonical.lower() for x in doc._.gw_benchmarks or [])
         figures: list[Figure] = []
         table: list[Sentence] = []
+        aligned = aligned_tables(doc._.gw_text, sents)
+        in_aligned = {id(r) for t in aligned for r in t.rows}
+        for t in aligned:
+            figures.extend(self._table(doc, t.rows, blocked, forecast_spans,
+                                       (t.header, t.body)))
         for sent in sents:
+            if id(sent) in in_aligned:
+                continue
             if sent.kind == TABLE_ROW:
                 if table and sent.line > table[-1].line + 2:
                     figures.extend(self._table(doc, table, blocked, forecast_spans))

@@ -138,7 +138,8 @@ TABLE_MODEL_NUM_RE = re.compile(rf"^\s*[:=,]?\s*{_CELL_NUM}(?P<unit>%|pp|Elo)?{_
 TABLE_NUM_NOTE_RE = re.compile(
     rf"^\s*{_CELL_NUM}(?P<unit>%|pp|Elo)?{_MARKS}\([^()]{{2,60}}\){_MARKS}$")
 # a column holding an earlier value of the column before it: "A year ago", "Last month", "Q2"
-PAST_COLUMN_RE = re.compile(r"\b(?:ago|last|previous|prior|earlier|before|then|was)\b|"
+PAST_COLUMN_RE = re.compile(r"\b(?:ago|last|previous|prior|earlier|before|then|was|jan|feb|mar|"
+                            r"apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b|"
                             r"\b(?:19|20)\d\d\b|\bq[1-4]\b")
 TABLE_KIND_WORDS = {
     "elo": ("elo", "elo"), "rating": ("elo", "elo"), "rank": ("rank", None),
