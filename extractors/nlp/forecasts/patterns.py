@@ -193,7 +193,9 @@ _DOC_SIGNAL_RE = re.compile(
     r"\bpeg(?:s|ged)?\s+(?:it|this|that|the)\b|\bcredence\b|\bsuperforecast\w*|"
     r"\bprediction\s+market|\bbettors?\b|\bour\s+odds\b|\b(?:I|we)['’]ll\s+(?:say|go\s+with|"
     r"put|take)\s+(?:it\s+at\s+)?(?:about\s+|maybe\s+)?\d|\bcall\s+it\s+(?:about\s+|maybe\s+)?\d|"
-    r"\bcoin[- ]?flip\b|\bmedian\s*(?::|date\b|estimate\b)", re.I)
+    r"\bcoin[- ]?flip\b|\bmedian\s*(?::|date\b|estimate\b)|"
+    r"\b(?:I|we)['’]d\s+(?:buy|sell)\s+(?:at|above|below)\b|\byou\s+put\s+on\b|"
+    r"\bI['’]m\s+(?:somewhere\s+)?(?:around|at|near)\s+(?:about\s+)?\d", re.I)
 _AMERICAN_ODDS_RE = re.compile(r"\b(?:odds\s*:?\s*american|american\s+odds|moneylines?)\b",
                                re.I)
 # a bookmaker's prices: fractional odds ("Kimi K3 at 9/1", "6/4 DeepSeek") are probabilities
