@@ -158,3 +158,16 @@ def test_claim_filter_drops_an_off_topic_passage_and_keeps_the_debate() -> None:
 def test_claim_filter_abstains_on_a_snippet() -> None:
     text = "Transit ridership recovered to 91% of its 2019 level, the finance director said."
     assert len(claims(text)) == len(_rules_alone(text)) == 1
+
+
+def test_a_forecasting_questions_proposition_is_not_a_claim_unless_it_gives_a_number() -> None:
+    text = ("Quarterly notes on the open-weight gap, with my numbers.\n\n"
+            "Q1. An open-weight model comes within 3 points of the top closed model on GPQA "
+            "Diamond before the end of 2027.\n\n"
+            "Q2 (new). If Meta ships Llama 5 with open weights, the probability that it tops "
+            "Kimi-K2.5 on MMLU within a month: 0.4.\n\n"
+            "Open models trail GPT-4o by 3 points on GPQA Diamond, and the gap keeps closing.\n")
+    got = [c.text for c in claims(text)]
+    assert not any(t.startswith("An open-weight model comes within") for t in got)
+    assert any(t.startswith("If Meta ships Llama 5") for t in got)
+    assert any(t.startswith("Open models trail GPT-4o") for t in got)

@@ -25,6 +25,15 @@ _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*")
 _CITE_RE = re.compile(r"(?:\[\d{1,3}(?:[,–-]\s?\d{1,3})*\])+$")
 _END = tuple(".!?…\"'”’)]")
 
+# the label of a forecasting question or call at the start of the sentence's line, which the
+# segmenter splits off as a sentence of its own ("Q1.", "Question 4:", "Call 2:")
+_LABEL_BEFORE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:Q\d{1,2}|Question\s+\d+|Call\s+\d+)"
+                              r"(?:\s*\([^)]{0,40}\))?\s*[.:)](?:\*\*)?\s*$", re.I | re.M)
+# ... unless the line goes on to give its probability ("Q4 (new). If ..., the probability
+# that ...: 0.4."): then it states a forecast
+_PROBABILITY_RE = re.compile(r"\b(?:probability|chance|odds|likely)\b|\d\s?%|(?<![\d.])0?\.\d+\b",
+                             re.I)
+
 
 @dataclass(slots=True)
 class ClaimDraft:
@@ -156,6 +165,9 @@ class ClaimFinder:
             line_hits.append(kw)
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig), kw):
                 continue
+            if _LABEL_BEFORE_RE.search(text, text.rfind("\n", 0, a) + 1, a) \
+                    and not _PROBABILITY_RE.search(stext):
+                continue  # "Q1. An open model ...": a question's proposition, not a claim
             draft = ClaimDraft(
                 a, b, stext, self.dimensions(stext, kw, s_benches, ""),
                 list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig, kw)
