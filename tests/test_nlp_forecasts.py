@@ -552,3 +552,15 @@ def test_a_first_person_forecast_in_a_thread_or_a_transcript_is_its_speakers() -
     assert got == {(0.22, "aleph_null"), (0.4, "tessellate")}
     got = {(f.probability, f.issuer) for f in forecasts(_TRANSCRIPT)}
     assert got == {(0.08, "Ben Adeyemi-Cho"), (0.125, "Marisol Quant")}
+
+
+def test_conditional_on_and_a_request_for_a_number() -> None:
+    chat = ("[09:20] kira: question is whether an open model tops the Arena board in 2027\n"
+            "[09:25] mara_h: conditional on V5 shipping before May I'm at 0.45. unconditional "
+            "maybe 0.22\n[09:26] kira: I'm at 30\n[09:27] mara_h: fair\n")
+    got = {(f.probability, f.conditional) for f in forecasts(chat)}
+    assert (0.45, True) in got and (0.22, False) in got
+    text = ("Interview with a forecaster on the open-weight gap.\n\nQ: Will an open model lead "
+            "the composite indices next year?\n\nA: Probably not. If you want a number, call it "
+            "22% that an open model leads the Artificial Analysis index in 2027.\n")
+    assert {(f.probability, f.conditional) for f in forecasts(text)} == {(0.22, False)}

@@ -385,7 +385,10 @@ _NOT_A_CONDITION_RE = re.compile(
     r"pressed|press|asked|ask|twisted|twist|held)\b|(?:pressed|forced|pushed|asked)\b|"
     r"(?:I['’]m|I\s+am|we['’]re)\s+honest\b)|\beven\s+if\b"
     # "If Salo wants to bet, I'd give him 30%": an offer, not a condition on the outcome
-    r"|\bif\s+(?:[\w'’]+\s+){1,3}?wants?\s+(?:to\s+(?:bet|wager)|a\s+(?:bet|wager))\b",
+    r"|\bif\s+(?:[\w'’]+\s+){1,3}?wants?\s+(?:to\s+(?:bet|wager)|a\s+(?:bet|wager))\b"
+    # "If you want a number, call it 22%": a request for a number, not a condition
+    r"|\bif\s+(?:you|they|we|people|readers|anyone)\s+(?:want|need|insist\s+on)\b[^,;:]{0,40}?"
+    r"\bnumber\b",
     re.I)
 # a number, not "Qwen4" nor a year ("at any point in 2027" does not end a condition)
 _NUMBER_RE = re.compile(r"(?<![\w.-])(?!(?:19|20)\d\d(?![\d.]))\d+(?:\.\d+)?(?![\w-])")
@@ -427,8 +430,12 @@ def is_conditional(stext: str, ps: int, pe: int) -> bool:
             CONDITION_CUE_RE.search(scoped, pe):
         return True  # "I'll move to 60% the day Qwen4-Coder lands if it's open"
     lead = before.lstrip()
-    if (_LEADING_IF_RE.match(lead) or _COLON_IF_RE.search(before)) and re.search(r"[,:]", before):
+    if (_LEADING_IF_RE.match(lead) or _COLON_IF_RE.search(before)) and re.search(
+            r"[,:]", before) and not _NOT_A_CONDITION_RE.search(before):
         return True
+    cue = next(reversed(list(re.finditer(r"\b(?:un)?conditional(?:ly)?\b", before, re.I))), None)
+    if cue is not None:  # "conditional on V5 shipping I'm at 0.45. unconditional maybe 0.22"
+        return not cue.group(0).lower().startswith("un")
     if _LEADING_IF_RE.match(stext) and WOULD_RE.search(stext[:ps]) and not \
             _NOT_A_CONDITION_RE.search(stext[:ps]):
         return True  # "If X were enacted, we would expect Y; we put that at 70%"
