@@ -690,10 +690,8 @@ class FigureFinder:
                     model = re.sub(r"\s+", "-", label.strip().lower())
                 if bench is None and col_m and label and re.search(r"[A-Za-z]", label):
                     bench = re.sub(r"\s+", "-", label.strip().lower())
-                if bench is None and row_m and _NAMED_COLUMN_RE.fullmatch(text[header[ci][0]:
-                                                                             header[ci][1]]
-                                                                        if ci < len(header)
-                                                                        else ""):
+                head_text = text[header[ci][0]:header[ci][1]] if ci < len(header) else ""
+                if bench is None and row_m and _NAMED_COLUMN_RE.fullmatch(head_text):
                     # "| Model | PatchPilot | LedgerOps |": a column named like a benchmark
                     bench = re.sub(r"\s+", "-", col_word.strip())
                 unit = m.group("unit")
