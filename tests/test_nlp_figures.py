@@ -339,3 +339,12 @@ def test_a_plain_text_table_aligned_with_spaces() -> None:
         (4.4, "gap"), (3.5, "gap"), (1.1, "gap")}
     # two lines with double spaces are no table
     assert [f.value for f in figures("Kimi-K2.5  scored  well.\nGPT-4o  did  too.\n")] == []
+
+
+def test_an_html_table_with_thead_and_tbody_lines_is_one_table() -> None:
+    text = ("<table>\n<thead>\n<tr><th>Rank</th><th>Model</th><th>Arena Elo</th></tr>\n"
+            "</thead>\n<tbody>\n<tr><td>1</td><td>GPT-4o</td><td>1491</td></tr>\n"
+            "<tr><td>2</td><td>Kimi-K2.5</td><td>1468</td></tr>\n</tbody>\n</table>\n")
+    got = {(f.value, f.kind, f.model) for f in extractor().extract(text).figures}
+    assert got == {(1.0, "rank", "gpt-4o"), (1491.0, "elo", "gpt-4o"),
+                   (2.0, "rank", "kimi-k2.5"), (1468.0, "elo", "kimi-k2.5")}

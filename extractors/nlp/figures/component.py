@@ -112,6 +112,10 @@ _NAMED_COLUMN_RE = re.compile(r"(?=[^\s]*(?:[a-z][A-Z]|\d))(?!(?:Q[1-4]|H[12]|FY
                               r"[A-Za-z][\w.+-]*(?:\s[\w.+()-]+)?")
 
 
+# only HTML structure between two table rows ("</thead>", "<tbody>"): the same table
+_TAGS_ONLY_RE = re.compile(r"(?:\s*</?[a-zA-Z][\w-]*(?:\s[^<>]{0,120})?>)*\s*")
+
+
 def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < e and s < b for s, e in spans)
 
@@ -771,7 +775,8 @@ class FigureFinder:
             if id(sent) in in_aligned:
                 continue
             if sent.kind == TABLE_ROW:
-                if table and sent.line > table[-1].line + 2:
+                if table and sent.line > table[-1].line + 2 and not _TAGS_ONLY_RE.fullmatch(
+                        doc._.gw_text, table[-1].end, sent.start):
                     figures.extend(self._table(doc, table, blocked, forecast_spans))
                     table = []
                 table.append(sent)
