@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -140,6 +141,9 @@ class FigureFinder:
         self.name = name
         self.cues = figure_cues()
         self._arena_doc = False
+        self._name_spans: list[tuple[int, int]] = []
+        self._name_starts: list[int] = []
+        self._longest_name = 0
 
     # -- helpers ------------------------------------------------------------------
     @staticmethod
@@ -252,16 +256,17 @@ class FigureFinder:
         return None
 
     # -- prose --------------------------------------------------------------------
-    @staticmethod
-    def _numbers(doc: Doc, sent: Sentence, stext: str, pair_starts: set[int]
+    def _numbers(self, sent: Sentence, stext: str, pair_starts: set[int]
                  ) -> list[re.Match[str]]:
         """The sentence's numbers, read with its model and benchmark names blanked out
         ("Claude Opus 4.8 — 83.1%" is not a range from 4.8), and "from 68 to 77" or
         "905 to 887" as two values (their starts go into ``pair_starts``)."""
         scan = stext
-        for x in (*(doc._.gw_models or ()), *(doc._.gw_benchmarks or ())):
-            if x.start < sent.end and x.end > sent.start:
-                a, b = max(x.start, sent.start) - sent.start, min(x.end, sent.end) - sent.start
+        spans = self._name_spans
+        i = bisect_left(self._name_starts, sent.start - self._longest_name)
+        for x0, x1 in spans[i:bisect_left(self._name_starts, sent.end)]:
+            if x1 > sent.start:
+                a, b = max(x0, sent.start) - sent.start, min(x1, sent.end) - sent.start
                 scan = scan[:a] + " " * (b - a) + scan[b:]
         out: list[re.Match[str]] = []
         for m in NUMBER_RE.finditer(scan):
@@ -302,7 +307,7 @@ class FigureFinder:
             for lm in NUM_LIST_RE.finditer(stext):
                 list_starts.update(n.start() + lm.start() for n in re.finditer(
                     r"\d{1,3}(?:\.\d+)?", lm.group(0)))
-        for m in self._numbers(doc, sent, stext, pair_starts):
+        for m in self._numbers(sent, stext, pair_starts):
             if m.start("v1") in low_starts and not m.group("v2"):
                 continue
             if m.start() >= 3 and stext[max(0, m.start() - 4):m.start()].rstrip().endswith("No."):
@@ -764,6 +769,11 @@ class FigureFinder:
         blocked += forecast_spans
         forecast_values = {round(f.probability, 4) for f in forecasts}
         self._arena_doc = any("arena" in x.canonical.lower() for x in doc._.gw_benchmarks or [])
+        # model and benchmark names by start, for blanking them out of a sentence's numbers
+        self._name_spans = sorted((x.start, x.end) for x in (*(doc._.gw_models or ()),
+                                                            *(doc._.gw_benchmarks or ())))
+        self._name_starts = [a for a, _ in self._name_spans]
+        self._longest_name = max((b - a for a, b in self._name_spans), default=0)
         figures: list[Figure] = []
         table: list[Sentence] = []
         aligned = aligned_tables(doc._.gw_text, sents)
