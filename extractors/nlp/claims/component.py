@@ -25,14 +25,14 @@ _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*")
 _CITE_RE = re.compile(r"(?:\[\d{1,3}(?:[,–-]\s?\d{1,3})*\])+$")
 _END = tuple(".!?…\"'”’)]")
 
-# the label of a forecasting question or call at the start of the sentence's line, which the
-# segmenter splits off as a sentence of its own ("Q1.", "Question 4:", "Call 2:")
-_LABEL_BEFORE_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:Q\d{1,2}|Question\s+\d+|Call\s+\d+)"
-                              r"(?:\s*\([^)]{0,40}\))?\s*[.:)](?:\*\*)?\s*$", re.I | re.M)
+# the label of a forecasting question, call, market or bet at the start of a line ("Q1.",
+# "Question 4:", "Call 2:", "Market 3)"); the segmenter may split it off as its own sentence
+_QUESTION_LABEL_RE = re.compile(r"\s*(?:[-*•]\s*)?(?:\*\*)?(?:Q\d{1,2}|(?:Question|Call|Market|Bet)"
+                                r"\s+\d+)\b(?:\s*\([^)]{0,40}\))?\s*[.:)](?:\*\*)?(?=\s)", re.I)
 # ... unless the line goes on to give its probability ("Q4 (new). If ..., the probability
 # that ...: 0.4."): then it states a forecast
-_PROBABILITY_RE = re.compile(r"\b(?:probability|chance|odds|likely)\b|\d\s?%|(?<![\d.])0?\.\d+\b",
-                             re.I)
+# (a percentage alone is the proposition's threshold: "Call 3: open models pass 25% ...")
+_PROBABILITY_RE = re.compile(r"\b(?:probability|chance|odds|likely)\b|(?<![\d.])0?\.\d+\b", re.I)
 
 
 @dataclass(slots=True)
@@ -80,6 +80,17 @@ class ClaimFinder:
         # None = the rules alone (how training sees them)
         self.model = load_model("claim")
         self.dim_model = load_model("dimensions")
+
+    @staticmethod
+    def _proposition(text: str, start: int, stext: str) -> bool:
+        """A forecasting question's proposition under its label ("Q1. An open model comes
+        within 3 points ..."), whether or not the label was split off: not a claim, unless
+        the line goes on to give its probability."""
+        line_start = text.rfind("\n", 0, start) + 1
+        m = _QUESTION_LABEL_RE.match(text, line_start)
+        if m is None or (start > line_start and text[m.end():start].strip()):
+            return False
+        return not _PROBABILITY_RE.search(stext)
 
     def is_claim(self, sent: Sentence, stext: str, has_signal: bool,
                  keyword_hits: dict[str, int]) -> bool:
@@ -165,9 +176,8 @@ class ClaimFinder:
             line_hits.append(kw)
             if not self.is_claim(sent, stext, bool(s_models or s_benches or has_fig), kw):
                 continue
-            if _LABEL_BEFORE_RE.search(text, text.rfind("\n", 0, a) + 1, a) \
-                    and not _PROBABILITY_RE.search(stext):
-                continue  # "Q1. An open model ...": a question's proposition, not a claim
+            if self._proposition(text, a, stext):
+                continue
             draft = ClaimDraft(
                 a, b, stext, self.dimensions(stext, kw, s_benches, ""),
                 list(dict.fromkeys(s_models)), list(dict.fromkeys(s_benches)), has_fig, kw)

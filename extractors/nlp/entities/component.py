@@ -268,15 +268,12 @@ class EntityRecognizer:
             new = ModelMention(surface, canonical_new_name(surface), None, None, "unknown",
                                m.start(), m.end())
             out.append(_Cand(m.start(), m.end(), MODEL, new.canonical, new))
-        for m in NEW_BENCH_RE.finditer(text):
-            known = self.bench_by_name.get(norm_name(m.group("name")))
-            if known is None or m.group("ver"):  # a registry name alone is the matcher's
-                out.append(_Cand(m.start(), m.end(), BENCH,
-                                 known or canonical_new_name(m.group("name"))))
-        for m in NAMED_BOARD_RE.finditer(text):
-            known = self.bench_by_name.get(norm_name(m.group("name")))
-            out.append(_Cand(m.start(), m.end(), BENCH,
-                             known or canonical_new_name(m.group("name"))))
+        for rx in (NEW_BENCH_RE, NAMED_BOARD_RE):  # "SealBench", "Meridian Leaderboard"
+            for m in rx.finditer(text):
+                known = self.bench_by_name.get(norm_name(m.group("name")))
+                if known is None or m.groupdict().get("ver"):  # a registry name alone is the
+                    out.append(_Cand(m.start(), m.end(), BENCH,  # matcher's
+                                     known or canonical_new_name(m.group("name"))))
         out.extend(self._context_benchmarks(text, out))
         for c in out:
             if c.tok_start < 0:
