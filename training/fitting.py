@@ -30,9 +30,13 @@ def split_names(docs: list[str]) -> list[str]:
     return sorted({d.split("/")[0] for d in docs})
 
 
-def trainer_parser(l2: float, thr: float) -> argparse.ArgumentParser:
-    """examples file, --cv, --write, --l2, --min-df, --thr: the options of every trainer."""
+def trainer_parser(l2: float, thr: float, nb: float = 1.0) -> argparse.ArgumentParser:
+    """examples file, --cv, --write, --l2, --min-df, --thr, --nb: the options of every
+    trainer."""
     ap = argparse.ArgumentParser()
+    ap.add_argument("--nb", type=float, default=nb,
+                    help="scale features by their naive-Bayes log-count ratio (fit_nb); "
+                         "0 = the plain model")
     ap.add_argument("examples")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--write", action="store_true")
@@ -104,14 +108,56 @@ def fit(x: sp.csr_matrix, y: np.ndarray, multilabel: bool, l2: float, epochs: in
     return w, b
 
 
+def log_count_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Each feature's naive-Bayes log-count ratio for one yes/no label (Wang & Manning 2012,
+    "Baselines and bigrams"): how much more often it occurs with the label than without."""
+    xb = (x > 0).astype(float)
+    p = alpha + np.asarray(xb[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(xb[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def fit_nb(x: sp.csr_matrix, y: np.ndarray, voc: list[str], l2: float, beta: float = 1.0,
+           alpha: float = 1.0, scaled: tuple[str, ...] | None = ("w=", "b=")
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per label (one-vs-rest) over n-grams scaled by 1 + beta *
+    |log-count ratio|: a word that marks the label starts louder than one that does not,
+    which the L2 penalty alone cannot say with 8,000 claims (grouped CV: stance +2.2 and
+    dimensions +1.3 points over the plain model). The scale is folded into the returned
+    weights, so the shipped model is an ordinary linear one. beta 0 is the plain model;
+    ``scaled`` names the feature prefixes scaled (None: every feature)."""
+    ngram = np.array([scaled is None or f.startswith(scaled) for f in voc])
+    w_all = np.zeros((x.shape[1], y.shape[1]))
+    b_all = np.zeros(y.shape[1])
+    for k in range(y.shape[1]):
+        r = np.ones(x.shape[1])
+        if beta:
+            r = np.where(ngram, 1.0 + beta * np.abs(log_count_ratio(x, y[:, k], alpha)), 1.0)
+        w, b = fit(x @ sp.diags(r), y[:, [k]], True, l2)
+        w_all[:, k] = w[:, 0] * r
+        b_all[k] = b[0]
+    return w_all, b_all
+
+
 def folds(docs: list[str], k: int, seed: int) -> list[set[str]]:
     uniq = sorted(set(docs))
     random.Random(seed).shuffle(uniq)
     return [set(uniq[i::k]) for i in range(k)]
 
 
+def fit_binary(x: sp.csr_matrix, y: np.ndarray, voc: list[str], l2: float, nb: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no model as two softmax columns: with ``nb`` one logistic regression for
+    "yes" over features scaled by their log-count ratio (fit_nb; "no" scores 0, so the
+    softmax is that regression's sigmoid), else the plain two-column softmax."""
+    if not nb:
+        return fit(x, y, False, l2)
+    w, b = fit_nb(x, y[:, [1]], voc, l2, nb, scaled=None)
+    return np.hstack([np.zeros_like(w), w]), np.concatenate([[0.0], b])
+
+
 def cv_probabilities(feats: list[dict[str, float]], y: np.ndarray, docs: list[str],
-                     l2: float, min_df: int) -> np.ndarray:
+                     l2: float, min_df: int, nb: float = 0.0) -> np.ndarray:
     """P(second label) for every example from models that never saw its document
     (5 folds grouped by document, averaged over 3 shuffles)."""
     prob = np.zeros(len(feats))
@@ -120,7 +166,7 @@ def cv_probabilities(feats: list[dict[str, float]], y: np.ndarray, docs: list[st
             tr = [i for i, d in enumerate(docs) if d not in held]
             te = [i for i, d in enumerate(docs) if d in held]
             voc = vocab([feats[i] for i in tr], min_df)
-            w, b = fit(matrix([feats[i] for i in tr], voc), y[tr], False, l2)
+            w, b = fit_binary(matrix([feats[i] for i in tr], voc), y[tr], voc, l2, nb)
             s = matrix([feats[i] for i in te], voc) @ w + b
             s = s - s.max(axis=1, keepdims=True)
             p = np.exp(s)
@@ -142,8 +188,8 @@ def save_model(name: str, kind: str, labels: tuple[str, ...], voc: list[str], w:
 
 
 def write_binary(name: str, labels: tuple[str, str], feats: list[dict[str, float]],
-                 y: np.ndarray, l2: float, min_df: int, thr: float) -> None:
+                 y: np.ndarray, l2: float, min_df: int, thr: float, nb: float = 0.0) -> None:
     """Fit a two-label model on every example and ship it."""
     voc = vocab(feats, min_df)
-    w, b = fit(matrix(feats, voc), y, False, l2)
+    w, b = fit_binary(matrix(feats, voc), y, voc, l2, nb)
     save_model(name, "multiclass", labels, voc, w, b, thr)

@@ -18,13 +18,13 @@ LABELS = ("claim", "non_claim")
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.003, thr=0.4)
+    ap = trainer_parser(l2=0.0015, thr=0.4)
     a = ap.parse_args()
     ex, feats, y, docs = load_binary(a.examples)
     nc = int(y[:, 1].sum())
     print(f"{len(ex)} rule-accepted sentences: {len(ex) - nc} claims, {nc} non-claims")
     if a.cv:
-        prob = cv_probabilities(feats, y, docs, a.l2, a.min_df)
+        prob = cv_probabilities(feats, y, docs, a.l2, a.min_df, a.nb)
         lab = y[:, 1] > 0
         for thr in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
             drop = prob >= thr
@@ -41,7 +41,7 @@ def main() -> None:
             print(f"  {sp:6} claims lost {int((idx & drop & ~lab).sum())}/{c}, non-claims "
                   f"removed {int((idx & drop & lab).sum())}/{n}")
     if a.write:
-        write_binary("claim", LABELS, feats, y, a.l2, a.min_df, a.thr)
+        write_binary("claim", LABELS, feats, y, a.l2, a.min_df, a.thr, a.nb)
 
 
 if __name__ == "__main__":

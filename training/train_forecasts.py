@@ -45,13 +45,13 @@ def decide(ex: list[dict[str, Any]], prob: np.ndarray, thr: float) -> list[bool]
 
 
 def main() -> None:
-    ap = trainer_parser(l2=0.003, thr=0.5)
+    ap = trainer_parser(l2=0.0015, thr=0.5)
     a = ap.parse_args()
     ex, feats, y, docs = load_binary(a.examples)
     print(f"{len(ex)} numbers, {int(y[:, 1].sum())} forecasts, "
           f"{len(set(docs))} documents")
     if a.cv:
-        prob = cv_probabilities(feats, y, docs, a.l2, a.min_df)
+        prob = cv_probabilities(feats, y, docs, a.l2, a.min_df, a.nb)
         rules = [e["rule"] for e in ex]
         pr, rc, f1, fp = _prf(ex, rules)
         print(f"rules alone:          P {pr:.3f} R {rc:.3f} F1 {f1:.3f} (false {fp})")
@@ -68,7 +68,7 @@ def main() -> None:
             print(f"  {sp:6} rules P {r0[0]:.2f} R {r0[1]:.2f} | + learned P {r1[0]:.2f} "
                   f"R {r1[1]:.2f}")
     if a.write:
-        write_binary("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr)
+        write_binary("forecast", LABELS, feats, y, a.l2, a.min_df, a.thr, a.nb)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fitting import fit, folds, matrix, save_model, trainer_parser, vocab
+from fitting import fit, fit_nb, folds, matrix, save_model, trainer_parser, vocab
 
 from extractors.nlp.claims.patterns import claim_patterns
 from extractors.nlp.learned.dimensions import MAX_LABELS, decide_dimensions
@@ -92,10 +92,46 @@ def dim_f1(gold: list[list[str]], pred: list[list[str]]) -> tuple[float, float, 
     return pr, rc, 2 * pr * rc / (pr + rc)
 
 
+def fit_stance(x: Any, y: np.ndarray, voc: list[str], a: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Stance weights: one-vs-rest over scaled n-grams (read as softmax at run time), or
+    the plain softmax model with --nb 0."""
+    if a.nb:
+        return fit_nb(x, y, voc, a.l2, a.nb)
+    return fit(x, y, False, a.l2, balance=a.balance)
+
+
+def fit_dims(x: Any, y: np.ndarray, voc: list[str], a: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Dimension weights: one sigmoid per dimension, n-grams scaled unless --nb 0."""
+    if a.nb:
+        return fit_nb(x, y, voc, a.dl2, a.nb)
+    return fit(x, y, True, a.dl2)
+
+
+def print_calibration(logits: np.ndarray, gold: np.ndarray, chosen: float) -> None:
+    """Stance log-loss and accuracy by confidence at several temperatures (CV): the one-
+    vs-rest scaled model is sure of itself beyond its accuracy at temperature 1."""
+    for t in sorted({1.0, 1.5, 2.0, 2.5, chosen}):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        loss = -np.log(p[np.arange(len(gold)), gold]).mean()
+        ok = p.argmax(axis=1) == gold
+        conf = p.max(axis=1)
+        cells = " ".join(f">={c}: {ok[conf >= c].mean():.3f} ({(conf >= c).mean():.0%})"
+                         for c in (0.6, 0.7, 0.8) if (conf >= c).any())
+        mark = " (shipped)" if t == chosen else ""
+        print(f"stance temperature {t:.1f}{mark}: log-loss {loss:.3f}  {cells}")
+
+
 def main() -> None:
-    ap = trainer_parser(l2=0.005, thr=0.3)  # --thr: the dimension model's threshold
-    ap.add_argument("--dl2", type=float, default=0.0002)
+    ap = trainer_parser(l2=0.0025, thr=0.3)  # --thr: the dimension model's threshold
+    ap.add_argument("--dl2", type=float, default=0.001)
+    # --nb 0: the plain softmax / multilabel model (tuned at --l2 0.005 --dl2 0.0002)
     ap.add_argument("--cap", type=int, default=MAX_LABELS)
+    ap.add_argument("--temp", type=float, default=1.7,
+                    help="the stance weights are divided by this (the CV log-loss minimum) "
+                         "so that a claim's stance confidence means what it says")
     ap.add_argument("--balance", type=float, default=0.0,
                     help="class weighting exponent for the stance model (0 = none)")
     ap.add_argument("--only", default="", help="restrict CV to docs with this prefix")
@@ -116,14 +152,15 @@ def main() -> None:
     if a.cv:
         res: dict[str, list[Any]] = {"gold": [], "rule": [], "lr": [], "dg": [], "dr": [],
                                      "dl": [], "drr": [], "srr": []}
+        logits: list[np.ndarray] = []
         for seed in (0, 1, 2):
             for held in folds(docs, 5, seed):
                 tr = [i for i, d in enumerate(docs) if d not in held]
                 te = [i for i, d in enumerate(docs) if d in held and d.startswith(a.only)]
                 voc = vocab([sf[i] for i in tr], a.min_df)
-                w, b = fit(matrix([sf[i] for i in tr], voc), ys[tr], False, a.l2,
-                           balance=a.balance)
+                w, b = fit_stance(matrix([sf[i] for i in tr], voc), ys[tr], voc, a)
                 p = matrix([sf[i] for i in te], voc) @ w + b
+                logits.extend(p)
                 for j, i in enumerate(te):
                     res["gold"].append(ex[i]["stance"])
                     res["lr"].append(STANCES[int(np.argmax(p[j]))])
@@ -131,7 +168,7 @@ def main() -> None:
                     res["rule"].append("convergence" if r.get("rule=conv") else
                                        "divergence" if r.get("rule=div") else "neutral")
                 vocd = vocab([df_[i] for i in tr], a.min_df)
-                w, b = fit(matrix([df_[i] for i in tr], vocd), yd[tr], True, a.dl2)
+                w, b = fit_dims(matrix([df_[i] for i in tr], vocd), yd[tr], vocd, a)
                 pd = 1 / (1 + np.exp(-(matrix([df_[i] for i in te], vocd) @ w + b)))
                 for j, i in enumerate(te):
                     res["dg"].append(ex[i]["dimensions"])
@@ -155,16 +192,18 @@ def main() -> None:
             print("  gold\\pred " + " ".join(f"{c[:4]:>5}" for c in STANCES))
             for c in STANCES:
                 print(f"  {c[:10]:>10} " + " ".join(f"{conf[(c, q)]:>5}" for q in STANCES))
+        print_calibration(np.array(logits), np.array([STANCES.index(x) for x in g]), a.temp)
         for name in ("dr", "drr", "dl"):
             pr, rc, f1 = dim_f1(res["dg"], res[name])
             print(f"dims {labels[name]}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}")
     if a.write:
         voc = vocab(sf, a.min_df)
-        w, b = fit(matrix(sf, voc), ys, False, a.l2, balance=a.balance)
+        w, b = fit_stance(matrix(sf, voc), ys, voc, a)
+        w, b = w / a.temp, b / a.temp
         save_model("stance", "multiclass", STANCES, voc, w, b, 0.5)
         # dimensions: the model decides, reading the rules' labels (learned/dimensions.py)
         vocd = vocab(df_, a.min_df)
-        w, b = fit(matrix(df_, vocd), yd, True, a.dl2)
+        w, b = fit_dims(matrix(df_, vocd), yd, vocd, a)
         save_model("dimensions", "multilabel", DIMENSIONS, vocd, w, b, a.thr)
 
 
