@@ -128,6 +128,19 @@ def test_dimension_context_reads_neighbours_and_the_rest_of_the_document() -> No
     assert dimension_context([{"cost"}]) == [{}]
 
 
+def test_dimension_context_reads_the_neighbours_words_and_features_read_stems() -> None:
+    from extractors.nlp.learned.features import dimension_context, dimension_features
+
+    ctx = dimension_context([set(), set(), set()],
+                            ["Export rules now cover the chips.", "It is not close.",
+                             "Nobody has more GPUs."])
+    assert ctx[1]["w=ctx_chips"] == 0.5 and ctx[1]["w=ctx_nobody"] == 0.5
+    assert not any(k.startswith("w=ctx_") for k in ctx[0])  # "not close": negated, short
+    assert "w=ctx_chips" not in ctx[2]  # the next-but-one sentence is not a neighbour
+    feats = dimension_features("Prices of chips and export policies rose.", [], [], {})
+    assert {"w=~price", "w=~chip", "w=~policy", "w=~export"} <= set(feats)
+
+
 def test_document_dimensions_read_the_whole_document_and_its_title() -> None:
     from extractors.nlp.claims.patterns import claim_patterns
     from extractors.nlp.learned.features import document_dimensions

@@ -57,7 +57,8 @@ def add_dimension_context(ex: list[dict[str, Any]], feats: list[dict[str, float]
     for idx in by_doc.values():
         evidence = [set(patterns.keyword_hits(ex[i]["text"])) | set(ex[i].get("rule_dims") or [])
                     for i in idx]
-        for i, ctx in zip(idx, dimension_context(evidence), strict=True):
+        for i, ctx in zip(idx, dimension_context(evidence, [ex[i]["text"] for i in idx]),
+                          strict=True):
             feats[i].update(ctx)
             feats[i].update(ex[i].get("doc_dims") or {})
 

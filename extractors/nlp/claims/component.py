@@ -199,7 +199,8 @@ class ClaimFinder:
         for d in drafts:
             if d.dimensions == [""]:
                 d.dimensions = [fallback]
-        context = dimension_context([set(d.keyword_hits) | set(d.dimensions) for d in drafts])
+        context = dimension_context([set(d.keyword_hits) | set(d.dimensions) for d in drafts],
+                                    [d.text for d in drafts])
         whole = document_dimensions(text, line_hits) \
             if self.dim_model is not None and drafts else {}
         for d, ctx in zip(drafts, context, strict=True):
