@@ -197,6 +197,18 @@ def test_bare_mistral_is_the_company_and_its_models_are_models() -> None:
     assert names("Mistral Large 3 scores 71% on MMLU-Pro.") == ["Mistral Large 3"]
 
 
+def test_korean_models_and_a_bare_mistral_medium_from_the_shipped_registry() -> None:
+    from extractors.nlp import get_extractor
+
+    e = get_extractor().extract("Naver's HyperCLOVA X and SK Telecom's A.X 4.1 trail "
+                                "Mistral Medium and Mistral Medium 3.1 on KMMLU.")
+    got = {m.mention: (m.canonical, m.organization, m.openness) for m in e.models}
+    assert got["HyperCLOVA X"] == ("hyperclova-x", "Naver", "closed")
+    assert got["A.X 4.1"][1:] == ("SK Telecom", "unknown")  # a new version by its family
+    assert got["Mistral Medium"] == ("mistral-medium", "Mistral AI", "closed")
+    assert got["Mistral Medium 3.1"][0] == "mistral-medium-3.1"
+
+
 def test_a_benchmark_named_only_by_its_context_and_its_other_uses() -> None:
     text = ("On ReelSpan, Gemini 3.1 Pro answered 67.2% of questions. ReelSpan rewards long "
             "memory. The team built a new test, FigureDesk, from 2,400 charts. Kimi-K2.5 "

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-SEMVER = "0.22.3"
+SEMVER = "0.22.4"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # trained weights (learned stance); a retrained model changes the version like a rule does
 MODELS_DIR = Path(__file__).resolve().parent / "models"
