@@ -14,6 +14,9 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+
+from ..cues import load_cues
 
 # "aleph_null · 3 days ago", "@quantilequeen — 2h", "u/quarterly_priors · 14 points · 5h": a
 # handle (lower case, or with a digit or an underscore), not a market's or a paper's name
@@ -29,16 +32,6 @@ _THREAD_HEADER_RE = re.compile(
 _TURN_RE = re.compile(r"^[ \t]*(?:\[?\d{1,2}:\d\d(?::\d\d)?\]?[ \t]*)?(?:\*\*)?"
                       r"(?P<name>@?[A-Za-z][\w.'’-]{1,30}(?:[ \t][A-Z][\w.'’-]{1,30})?)"
                       r"(?:\*\*)?[ \t]*:[ \t]+\S", re.M)
-_NOT_SPEAKERS = frozenset({
-    "note", "update", "edit", "source", "sources", "q", "a", "question", "answer", "summary",
-    "tl;dr", "tldr", "ps", "p.s", "re", "subject", "from", "to", "date", "cc", "caption",
-    "method", "methods", "resolution", "disclosure", "correction", "bottom line", "verdict",
-    "takeaway", "context", "background", "why", "what", "status", "median", "aggregate",
-    "forecast", "prediction", "community prediction", "consensus", "crowd", "market",
-    "operator", "host", "moderator", "interviewer", "panel", "presenter", "analyst", "analysts",
-    "rules", "counterpoint", "proposed", "last", "next", "now", "then", "bull", "bear", "base",
-    "pros", "cons", "yes", "no", "outcome", "price", "odds", "total", "result", "results",
-})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +59,15 @@ def _expand(name: str, text: str) -> str:
     return short
 
 
+@cache
+def _not_speakers() -> frozenset[str]:
+    """Line labels that name no speaker ("Note:", "Q:", "Median:"; data/cues/forecasts.json)."""
+    return frozenset(load_cues("forecasts")["not_speakers"])
+
+
 def _ok(name: str) -> bool:
     key = name.lower().strip("@")
-    return key not in _NOT_SPEAKERS and not re.fullmatch(r"q\d+|\d+|.*\s(?:yes|no)", key)
+    return key not in _not_speakers() and not re.fullmatch(r"q\d+|\d+|.*\s(?:yes|no)", key)
 
 
 def turns(text: str) -> list[Turn]:
