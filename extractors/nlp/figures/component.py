@@ -113,6 +113,11 @@ _NAMED_COLUMN_RE = re.compile(r"(?=[^\s]*(?:[a-z][A-Z]|\d))(?!(?:Q[1-4]|H[12]|FY
                               r"[A-Za-z][\w.+-]*(?:\s[\w.+()-]+)?")
 
 
+# a "#" column: the row's number beside questions, its rank beside models
+_NUMBERING_HEADERS = ("#", "no.", "no", "№")
+# a cell led by its number ("84.1 (Kimi K3)", "$0.64", "-3.8"): a value, never a row's label
+_NUMBER_LED_RE = re.compile(r"[\d$~≈+−*-]")
+
 # only HTML structure between two table rows ("</thead>", "<tbody>"): the same table
 _TAGS_ONLY_RE = re.compile(r"(?:\s*</?[a-zA-Z][\w-]*(?:\s[^<>]{0,120})?>)*\s*")
 
@@ -632,8 +637,8 @@ class FigureFinder:
         scores = []
         for ci in range(ncol):
             # a cell led by its number ("84.1 (Kimi K3)") is a value, not a row's label
-            cells = [c[ci] for c in body if ci < len(c) and not re.match(r"[\d$~≈+−*-]",
-                                                                         text[c[ci][0]:c[ci][1]])]
+            cells = [c[ci] for c in body
+                     if ci < len(c) and not _NUMBER_LED_RE.match(text, c[ci][0], c[ci][1])]
             nm = sum(1 for a, b in cells if self._entity_in(models, a, b))
             nb = sum(1 for a, b in cells if self._entity_in(benches, a, b))
             scores.append((max(nm, nb), -ci))
@@ -681,7 +686,7 @@ class FigureFinder:
                 col_b = head_b[ci] if ci < len(head_b) else None
                 col_m = head_m[ci] if ci < len(head_m) else None
                 col_word = head_words[ci] if ci < len(head_words) else ""
-                if col_word in ("#", "no.", "no", "№") and not row_m:
+                if col_word in _NUMBERING_HEADERS and not row_m:
                     continue  # "| # | Question |": the row's number ("| # | Model |": a rank)
                 model = in_cell or row_m or col_m
                 if in_cell is None and sum(1 for x in cell_m if x) >= 2:
@@ -705,7 +710,7 @@ class FigureFinder:
                     bench = re.sub(r"\s+", "-", col_word.strip())
                 unit = m.group("unit")
                 kind = "score"
-                if col_word in ("#", "no.", "no", "№"):
+                if col_word in _NUMBERING_HEADERS:
                     kind = "rank"
                 for word, (k, u) in TABLE_KIND_WORDS.items():
                     if word in col_word or (not col_b and not col_m and word in label.lower()):
